@@ -1,0 +1,100 @@
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import type { ClickHouseClientConfigOptions as ClientConfig } from '@clickhouse/client';
+import { Session } from 'chdb';
+import { createChdbConnection } from 'chdb/connection';
+import { resolve } from 'node:path';
+import type { FleetlakeConfig } from './config.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { FleetlakeError, errorMessage } from './errors.ts';
+import { writeEmbeddedStorageConfig } from './storage-config.ts';
+
+export type { ClickHouseClient } from '@clickhouse/client';
+
+/**
+ * Settings pinned on every request in both modes, because their defaults
+ * differ between ClickHouse versions and the same SQL must mean the same thing:
+ * - geoToH3 takes (lat, lon) since 25.x and (lon, lat) before; we write (lat, lon).
+ * - 64-bit integers (H3 cells, counts) are quoted in JSON so JavaScript keeps every digit.
+ */
+export const PINNED_SETTINGS = {
+  geotoh3_argument_order: 'lat_lon',
+  output_format_json_quote_64bit_integers: 1,
+} as unknown as ClickHouseSettings;
+
+/** Keeps long queries (backfills, benchmarks) alive through proxies that drop idle HTTP connections. */
+const PROGRESS_HEADERS: ClickHouseSettings = { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' };
+
+export type ClickHouseMode = 'embedded' | 'server';
+
+export interface ClickHouse {
+  readonly client: ClickHouseClient;
+  readonly mode: ClickHouseMode;
+  /** Where the lake is, for logs and `--help` output: a URL or a data directory. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens ClickHouse as configured: a server over HTTP when `clickhouse.url` is
+ * set, otherwise the embedded engine on `clickhouse.data_dir`. Callers only see
+ * an `@clickhouse/client` client, so the same code and SQL run in both modes.
+ */
+export function openClickHouse(config: FleetlakeConfig): ClickHouse {
+  const { url, user, password, data_dir: dataDir, request_timeout: timeout } = config.clickhouse;
+  if (url) {
+    const client = createClient({
+      url,
+      username: user,
+      password,
+      request_timeout: timeout.ms,
+      clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS },
+    });
+    return { client, mode: 'server', location: url, close: () => client.close() };
+  }
+  return openEmbedded(dataDir, timeout.ms);
+}
+
+function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
+  const path = resolve(dataDir);
+  const lock = lockDataDir(path);
+  let session: Session;
+  try {
+    // The engine reads server configuration (the storage policy) only when it
+    // starts, so a Session with --config-file must be the first to open the path.
+    session = new Session(path, {
+      connectionArgs: [`--config-file=${writeEmbeddedStorageConfig(path)}`, '--geotoh3_argument_order=lat_lon'],
+    });
+  } catch (err) {
+    lock.release();
+    throw new FleetlakeError('CLICKHOUSE_UNAVAILABLE', { detail: `cannot start the embedded engine on ${path}: ${errorMessage(err)}` }, { cause: err });
+  }
+  const client = createClient({
+    // chdb types its Connection against @clickhouse/client-common, which @clickhouse/client
+    // now bundles as its own copy: the same interface under two module identities.
+    connection: createChdbConnection({ path }) as unknown as NonNullable<ClientConfig['connection']>,
+    request_timeout: requestTimeoutMs,
+    clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS },
+  });
+  let closed = false;
+  return {
+    client,
+    mode: 'embedded',
+    location: path,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        session.close();
+        lock.release();
+      }
+    },
+  };
+}
+
+/** Runs one query and returns its rows as objects. */
+export async function queryRows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown> = {}, settings: ClickHouseSettings = {}): Promise<T[]> {
+  const result = await client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings });
+  return result.json<T>();
+}

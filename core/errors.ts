@@ -1,0 +1,53 @@
+/**
+ * One registry of error codes. Each code has a message template and, where an
+ * HTTP API may surface it, a status. Callers throw `new FleetlakeError(code, vars)`
+ * so that logs, CLI output and API bodies carry the same code and wording.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: { status: 500, template: '{detail}' },
+  CONFIG_FILE_UNREADABLE: { status: 500, template: 'cannot read config file {path}: {detail}' },
+  CLICKHOUSE_UNAVAILABLE: { status: 503, template: 'ClickHouse is unavailable: {detail}' },
+  EMBEDDED_DATA_DIR_BUSY: { status: 500, template: '{detail}' },
+  MIGRATION_CHECKSUM_MISMATCH: {
+    status: 500,
+    template:
+      'migration {name} was already applied with checksum {applied} but the file now has checksum {current}; ' +
+      'applied migrations must never be edited: revert the file and add a new migration instead',
+  },
+  MIGRATION_FAILED: { status: 500, template: 'migration {name} failed: {detail}' },
+  MIGRATION_UNKNOWN: {
+    status: 500,
+    template: 'the database records migration {name}, which is not in schema/migrations: this lake is newer than this fleetlake',
+  },
+  USAGE: { status: 400, template: '{detail}' },
+  BROKER_UNAVAILABLE: { status: 503, template: 'Kafka broker: {detail}' },
+  JAVA_MISSING: { status: 500, template: '{detail}' },
+} as const satisfies Record<string, { status: number; template: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class FleetlakeError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly vars: Readonly<Record<string, string | number>>;
+
+  constructor(code: ErrorCode, vars: Record<string, string | number> = {}, options?: { cause?: unknown }) {
+    super(formatTemplate(ERROR_CODES[code].template, vars), options);
+    this.name = 'FleetlakeError';
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.vars = vars;
+  }
+}
+
+function formatTemplate(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole));
+}
+
+export function isFleetlakeError(err: unknown, code?: ErrorCode): err is FleetlakeError {
+  return err instanceof FleetlakeError && (code === undefined || err.code === code);
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

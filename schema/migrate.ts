@@ -1,0 +1,62 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from '../core/clickhouse.ts';
+import type { FleetlakeConfig } from '../core/config.ts';
+import { FleetlakeError, errorMessage } from '../core/errors.ts';
+import { DATABASE, TABLES } from '../core/names.ts';
+import { readMigrations, type Migration } from './migrations.ts';
+import { applyRetention } from './retention.ts';
+
+export interface MigrateResult {
+  readonly applied: readonly string[];
+  readonly alreadyApplied: readonly string[];
+  readonly retentionChanged: boolean;
+}
+
+/**
+ * Brings the lake's schema up to date: applies each migration not yet
+ * recorded, in order, recording its checksum; refuses to go on when an
+ * applied migration's file has changed since. Safe to run again and again.
+ */
+export async function migrate(
+  client: ClickHouseClient,
+  config: FleetlakeConfig,
+  migrations: readonly Migration[] = readMigrations(),
+): Promise<MigrateResult> {
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${DATABASE}` });
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS ${TABLES.migrations}
+            (name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+            ENGINE = MergeTree ORDER BY name`,
+  });
+  const recorded = new Map(
+    (await queryRows<{ name: string; checksum: string }>(client, `SELECT name, checksum FROM ${TABLES.migrations}`)).map((r) => [r.name, r.checksum]),
+  );
+  const known = new Set(migrations.map((m) => m.name));
+  for (const name of recorded.keys()) {
+    if (!known.has(name)) throw new FleetlakeError('MIGRATION_UNKNOWN', { name });
+  }
+
+  const applied: string[] = [];
+  const alreadyApplied: string[] = [];
+  for (const migration of migrations) {
+    const previous = recorded.get(migration.name);
+    if (previous !== undefined) {
+      if (previous !== migration.checksum) {
+        throw new FleetlakeError('MIGRATION_CHECKSUM_MISMATCH', { name: migration.name, applied: previous.slice(0, 12), current: migration.checksum.slice(0, 12) });
+      }
+      alreadyApplied.push(migration.name);
+      continue;
+    }
+    for (const statement of migration.statements) {
+      try {
+        await client.command({ query: statement });
+      } catch (err) {
+        throw new FleetlakeError('MIGRATION_FAILED', { name: migration.name, detail: errorMessage(err) }, { cause: err });
+      }
+    }
+    await client.insert({ table: TABLES.migrations, values: [{ name: migration.name, checksum: migration.checksum }], format: 'JSONEachRow' });
+    applied.push(migration.name);
+  }
+  const retentionChanged = await applyRetention(client, config.retention);
+  return { applied, alreadyApplied, retentionChanged };
+}
