@@ -1,0 +1,43 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Every Prometheus metric fleetlake exports, in one typed list: the name, a
+ * one-line meaning and its labels. Stages get instruments from
+ * `createMetrics()` instead of constructing prom-client objects themselves, so
+ * names never drift between code, dashboards and docs.
+ */
+export const METRIC_DEFINITIONS = {
+  ingestRows: { kind: 'counter', name: 'fleetlake_ingest_rows_total', help: 'positions inserted into fleet.positions', labels: [] },
+  ingestRejects: { kind: 'counter', name: 'fleetlake_ingest_rejects_total', help: 'messages refused by validation, by reason', labels: ['reason'] },
+  ingestBatchRows: { kind: 'histogram', name: 'fleetlake_ingest_batch_rows', help: 'rows per ClickHouse insert', labels: [], buckets: [100, 1000, 5000, 10_000, 25_000, 50_000, 100_000, 250_000] },
+  ingestBatchBytes: { kind: 'histogram', name: 'fleetlake_ingest_batch_bytes', help: 'message bytes per ClickHouse insert', labels: [], buckets: [1e4, 1e5, 1e6, 5e6, 1e7, 5e7, 1e8] },
+  ingestInsertSeconds: { kind: 'histogram', name: 'fleetlake_ingest_insert_seconds', help: 'latency of one ClickHouse insert, retries excluded', labels: [], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
+  ingestInsertFailures: { kind: 'counter', name: 'fleetlake_ingest_insert_failures_total', help: 'ClickHouse inserts that failed and will be retried', labels: [] },
+  ingestConsumerLag: { kind: 'gauge', name: 'fleetlake_ingest_consumer_lag', help: 'messages between the committed offset and the partition end', labels: ['topic', 'partition'] },
+  ingestFreshnessSeconds: { kind: 'gauge', name: 'fleetlake_ingest_freshness_seconds', help: 'now minus the newest event time ingested', labels: [] },
+  apiRequestSeconds: { kind: 'histogram', name: 'fleetlake_api_request_seconds', help: 'query API request latency by route and status', labels: ['route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.3, 1, 3, 10] },
+  generatorPositions: { kind: 'counter', name: 'fleetlake_generator_positions_total', help: 'positions the generator emitted', labels: [] },
+} as const;
+
+type Definitions = typeof METRIC_DEFINITIONS;
+type Labels<D> = D extends { labels: readonly (infer L extends string)[] } ? L : never;
+type Instrument<D> = D extends { kind: 'counter' }
+  ? Counter<Labels<D>>
+  : D extends { kind: 'gauge' }
+    ? Gauge<Labels<D>>
+    : D extends { kind: 'histogram' }
+      ? Histogram<Labels<D>>
+      : never;
+
+export type Metrics = { readonly [K in keyof Definitions]: Instrument<Definitions[K]> } & { readonly registry: Registry };
+
+/** Builds every instrument on a fresh registry (one per process, or per test). */
+export function createMetrics(registry: Registry = new Registry()): Metrics {
+  const instruments: Record<string, unknown> = { registry };
+  for (const [key, def] of Object.entries(METRIC_DEFINITIONS)) {
+    const common = { name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] };
+    instruments[key] =
+      def.kind === 'counter' ? new Counter(common) : def.kind === 'gauge' ? new Gauge(common) : new Histogram({ ...common, buckets: [...def.buckets] });
+  }
+  return instruments as Metrics;
+}
