@@ -51,16 +51,14 @@ export function loadConfig(options: LoadConfigOptions = {}): FleetlakeConfig {
 }
 
 function parseField(key: string, spec: FieldSpec<unknown>, raw: unknown, source: Source): unknown {
-  // An empty environment variable means "not set" for optional values, as in most twelve-factor tools.
-  if (source.kind === 'env' && raw === '' && spec.default === undefined) return undefined;
+  // An empty value unsets an optional key (CLICKHOUSE_URL= means "embedded"), as in most twelve-factor tools.
+  if (spec.default === undefined && (raw === '' || raw === null)) return undefined;
   const parsed = spec.parse(raw);
-  if (parsed === undefined && !(spec.default === undefined && (raw === '' || raw === null))) {
-    const origin = source.kind === 'env' ? ` (from environment variable ${source.where})` : source.kind === 'file' ? ` (in ${source.where})` : '';
-    throw new FleetlakeError('CONFIG_INVALID', {
-      detail: `config: ${key} = ${JSON.stringify(raw)}${origin} is not allowed: expected ${spec.allowed}`,
-    });
-  }
-  return parsed;
+  if (parsed !== undefined) return parsed;
+  const origin = source.kind === 'env' ? ` (from environment variable ${source.where})` : source.kind === 'file' ? ` (in ${source.where})` : '';
+  throw new FleetlakeError('CONFIG_INVALID', {
+    detail: `config: ${key} = ${JSON.stringify(raw)}${origin} is not allowed: expected ${spec.allowed}`,
+  });
 }
 
 function readConfigFile(file: string | undefined, cwd: string): { path?: string; values: Record<string, Record<string, unknown>> } {

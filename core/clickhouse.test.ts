@@ -1,0 +1,45 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import h3 from 'h3-js';
+import { openClickHouse, queryRows } from './clickhouse.ts';
+import { loadConfig } from './config.ts';
+import { isFleetlakeError } from './errors.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+
+describe('embedded ClickHouse', () => {
+  it('has the hot and cold disks of the storage policy under its data directory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-ch-'));
+    const ch = openClickHouse(loadConfig({ env: { FLEETLAKE_DATA_DIR: dataDir } }));
+    try {
+      const disks = await queryRows<{ name: string; path: string }>(ch.client, "SELECT name, path FROM system.disks WHERE name IN ('hot', 'cold') ORDER BY name");
+      expect(disks).toEqual([
+        { name: 'cold', path: join(dataDir, 'disks') + '/cold/' },
+        { name: 'hot', path: join(dataDir, 'disks') + '/hot/' },
+      ]);
+      // The pinned argument order makes ClickHouse's H3 cells the ones h3-js computes.
+      const [cell] = await queryRows<{ cell: string }>(ch.client, 'SELECT h3ToString(geoToH3({lat:Float64}, {lon:Float64}, 8)) AS cell', { lat: 45.50123, lon: -73.56789 });
+      expect(cell?.cell).toBe(h3.latLngToCell(45.50123, -73.56789, 8));
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('refuses a data directory another live process owns, naming the owner', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-ch-'));
+    const lock = lockDataDir(dataDir);
+    try {
+      let error: unknown;
+      try {
+        lockDataDir(dataDir);
+      } catch (err) {
+        error = err;
+      }
+      expect(isFleetlakeError(error, 'EMBEDDED_DATA_DIR_BUSY')).toBe(true);
+    } finally {
+      lock.release();
+    }
+    lockDataDir(dataDir).release();
+  });
+});
