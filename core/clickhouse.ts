@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseClientConfigOptions as ClientConfig } from '@clickhouse/client';
 import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
@@ -20,6 +20,9 @@ export const PINNED_SETTINGS = {
   geotoh3_argument_order: 'lat_lon',
   output_format_json_quote_64bit_integers: 1,
 } as unknown as ClickHouseSettings;
+
+/** fleetlake reports failures itself (typed, with context); the client's own error log would say each twice. */
+const CLIENT_LOG = { level: ClickHouseLogLevel.OFF };
 
 /** Keeps long queries (backfills, benchmarks) alive through proxies that drop idle HTTP connections. */
 const PROGRESS_HEADERS: ClickHouseSettings = { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' };
@@ -48,6 +51,7 @@ export function openClickHouse(config: FleetlakeConfig): ClickHouse {
       password,
       request_timeout: timeout.ms,
       clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS },
+      log: CLIENT_LOG,
     });
     return { client, mode: 'server', location: url, close: () => client.close() };
   }
@@ -74,6 +78,7 @@ function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
     connection: createChdbConnection({ path }) as unknown as NonNullable<ClientConfig['connection']>,
     request_timeout: requestTimeoutMs,
     clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS },
+    log: CLIENT_LOG,
   });
   let closed = false;
   return {

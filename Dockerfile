@@ -1,0 +1,28 @@
+# fleetlake services (migrate, generator, ingest, query API) in one image:
+# `docker run fleetlake <command> [options]`, the same commands as `npx fleetlake`.
+# Debian (glibc), not Alpine: the embedded engine's native library needs glibc.
+
+FROM node:20.19.5-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:20.19.5-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    FLEETLAKE_DATA_DIR=/var/lib/fleetlake
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY cli ./cli
+COPY core ./core
+COPY schema ./schema
+COPY generator ./generator
+COPY ingest ./ingest
+COPY queries ./queries
+COPY estimator ./estimator
+COPY broker ./broker
+RUN mkdir -p /var/lib/fleetlake && chown node:node /var/lib/fleetlake
+USER node
+ENTRYPOINT ["node", "bin/fleetlake.js"]
+CMD ["--help"]

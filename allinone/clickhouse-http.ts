@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { returnsRows, trailingFormat } from '../core/sql-text.ts';
+
+/**
+ * ClickHouse's HTTP interface, read-only, for an embedded lake. One process
+ * owns an embedded data directory; this lets everything else reach it the way
+ * it would reach a ClickHouse server: `CLICKHOUSE_URL=http://127.0.0.1:8123
+ * fleetlake sql …`, @clickhouse/client, curl, or Grafana's ClickHouse plugin in
+ * `http` protocol. Every query runs with readonly = 2 (reads, and per-query
+ * settings such as max_execution_time; no writes, no DDL). It binds to
+ * loopback and has no authentication: it is a local door, not a server.
+ */
+export interface ClickHouseHttpEndpoint {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** URL parameters of the HTTP interface that are not settings. */
+const NOT_SETTINGS = new Set([
+  'query', 'query_id', 'database', 'default_format', 'session_id', 'session_timeout', 'session_check',
+  'user', 'password', 'compress', 'decompress', 'buffer_size', 'wait_end_of_query', 'role', 'quota_key',
+]);
+
+export async function startClickHouseHttp(client: ClickHouseClient, options: { host?: string; port: number }): Promise<ClickHouseHttpEndpoint> {
+  const server = createServer((req, res) => void handle(client, req, res));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://${host}:${port}`, close: () => closeServer(server) };
+}
+
+async function handle(client: ClickHouseClient, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname === '/ping' || (url.pathname === '/' && req.method === 'GET' && !url.searchParams.has('query'))) {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8' }).end('Ok.\n');
+    return;
+  }
+  if (url.pathname !== '/' || (req.method !== 'GET' && req.method !== 'POST')) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=UTF-8' }).end('Not found: use GET or POST / with a query, or GET /ping\n');
+    return;
+  }
+  const body = req.method === 'POST' ? await readBody(req) : '';
+  const fromUrl = url.searchParams.get('query') ?? '';
+  const text = [fromUrl, body].filter((part) => part !== '').join('\n').trim();
+  const { statement, format } = trailingFormat(text);
+  const outputFormat = format ?? url.searchParams.get('default_format') ?? 'TabSeparated';
+  const query = returnsRows(statement) ? `${statement}\nFORMAT ${outputFormat}` : statement;
+
+  const queryParams: Record<string, string> = {};
+  const settings: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) {
+    if (key.startsWith('param_')) queryParams[key.slice('param_'.length)] = value;
+    else if (!NOT_SETTINGS.has(key)) settings[key] = value;
+  }
+  settings.readonly = '2';
+
+  try {
+    const { stream } = await client.exec({ query, query_params: queryParams, clickhouse_settings: settings as ClickHouseSettings });
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Format': outputFormat });
+    for await (const chunk of stream) res.write(chunk as Buffer);
+    res.end();
+  } catch (err) {
+    const { code, type, message } = err as { code?: string; type?: string; message?: string };
+    // The server's error text, so clients (clickhouse-js, clickhouse-go) recognise and type the error.
+    res
+      .writeHead(code === '164' ? 403 : 500, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Exception-Code': code ?? '1000' })
+      .end(`Code: ${code ?? '1000'}. DB::Exception: ${message ?? String(err)} (${type ?? 'UNKNOWN_EXCEPTION'}) (embedded fleetlake)\n`);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
