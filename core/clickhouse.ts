@@ -4,7 +4,7 @@ import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 import { resolve } from 'node:path';
 import type { FleetlakeConfig } from './config.ts';
-import { lockDataDir } from './data-dir-lock.ts';
+import { DataDirBusyError, lockDataDir } from './data-dir-lock.ts';
 import { FleetlakeError, errorMessage } from './errors.ts';
 import { writeEmbeddedStorageConfig } from './storage-config.ts';
 
@@ -34,7 +34,20 @@ export interface ClickHouse {
   readonly mode: ClickHouseMode;
   /** Where the lake is, for logs and `--help` output: a URL or a data directory. */
   readonly location: string;
+  /** Embedded mode: tells other processes where this one serves the lake over HTTP. */
+  advertise(httpUrl: string): void;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /**
+   * When another running process owns the embedded data directory and serves it
+   * over ClickHouse's HTTP interface, connect there (read-only) instead of failing.
+   * For readers such as `fleetlake sql`; writers must own the lake.
+   */
+  readonly readThroughOwner?: boolean;
+  /** Told when readThroughOwner redirects, so the user knows where answers come from. */
+  readonly onRedirect?: (message: string) => void;
 }
 
 /**
@@ -42,20 +55,28 @@ export interface ClickHouse {
  * set, otherwise the embedded engine on `clickhouse.data_dir`. Callers only see
  * an `@clickhouse/client` client, so the same code and SQL run in both modes.
  */
-export function openClickHouse(config: FleetlakeConfig): ClickHouse {
+export function openClickHouse(config: FleetlakeConfig, options: OpenOptions = {}): ClickHouse {
   const { url, user, password, data_dir: dataDir, request_timeout: timeout } = config.clickhouse;
-  if (url) {
-    const client = createClient({
-      url,
-      username: user,
-      password,
-      request_timeout: timeout.ms,
-      clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS },
-      log: CLIENT_LOG,
-    });
-    return { client, mode: 'server', location: url, close: () => client.close() };
+  if (url) return openServer(url, user, password, timeout.ms);
+  try {
+    return openEmbedded(dataDir, timeout.ms);
+  } catch (err) {
+    if (!(options.readThroughOwner && err instanceof DataDirBusyError && err.owner.http)) throw err;
+    options.onRedirect?.(`the embedded lake in ${resolve(dataDir)} is owned by process ${err.owner.pid}; reading it through ${err.owner.http}`);
+    return openServer(err.owner.http, 'default', '', timeout.ms);
   }
-  return openEmbedded(dataDir, timeout.ms);
+}
+
+function openServer(url: string, user: string, password: string, requestTimeoutMs: number): ClickHouse {
+  const client = createClient({
+    url,
+    username: user,
+    password,
+    request_timeout: requestTimeoutMs,
+    clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS },
+    log: CLIENT_LOG,
+  });
+  return { client, mode: 'server', location: url, advertise: () => {}, close: () => client.close() };
 }
 
 function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
@@ -85,6 +106,7 @@ function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
     client,
     mode: 'embedded',
     location: path,
+    advertise: (httpUrl) => lock.advertise(httpUrl),
     async close() {
       if (closed) return;
       closed = true;

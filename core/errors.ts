@@ -22,6 +22,9 @@ export const ERROR_CODES = {
   USAGE: { status: 400, template: '{detail}' },
   BROKER_UNAVAILABLE: { status: 503, template: 'Kafka broker: {detail}' },
   JAVA_MISSING: { status: 500, template: '{detail}' },
+  ESTIMATE_SCENARIO_INVALID: { status: 400, template: '{detail}' },
+  CALIBRATION_INVALID: { status: 500, template: 'calibration file {path}: {detail}' },
+  CALIBRATION_NO_DATA: { status: 500, template: 'cannot calibrate: {detail}' },
 } as const satisfies Record<string, { status: number; template: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

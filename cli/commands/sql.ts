@@ -18,7 +18,11 @@ otherwise the embedded engine) and prints the result.
   --param name=v    a value for a {name:Type} placeholder; repeatable.
                     The same files run unchanged with
                     clickhouse-client --param_name=v --queries-file FILE
-  --file PATH       read the SQL from a file; several statements run in order.`,
+  --file PATH       read the SQL from a file; several statements run in order.
+
+While a running 'fleetlake start' owns the embedded lake, this command reads
+it through that process's read-only ClickHouse HTTP interface (and says so on
+stderr).`,
   async run(ctx) {
     const { values, positionals } = parseCommandArgs('sql', ctx.argv, {
       format: { type: 'string', default: 'TabSeparated' },
@@ -31,7 +35,7 @@ otherwise the embedded engine) and prints the result.
     if (statements.length === 0) throw usageError('sql', 'no SQL given');
     const params = parseParams(values.param ?? []);
 
-    const ch = openClickHouse(ctx.loadConfig());
+    const ch = openClickHouse(ctx.loadConfig(), { readThroughOwner: true, onRedirect: (note) => ctx.stderr.write(`fleetlake sql: ${note}\n`) });
     try {
       for (const raw of statements) {
         const { statement, format } = trailingFormat(raw);
