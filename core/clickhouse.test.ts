@@ -26,6 +26,26 @@ describe('embedded ClickHouse', () => {
     }
   });
 
+  it('keeps per-query settings per query, as over HTTP: nothing leaks into later queries', async () => {
+    const ch = openClickHouse(loadConfig({ env: { FLEETLAKE_DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetlake-ch-')) } }));
+    try {
+      const setting = async (settings = {}) =>
+        (await queryRows<{ v: string }>(ch.client, "SELECT toString(getSetting('max_execution_time')) AS v", {}, settings))[0]?.v;
+      expect(await setting({ max_execution_time: 7 })).toBe('7');
+      expect(await setting()).toBe('0');
+
+      // A read-only query must not make the lake read-only for the writers that share it.
+      await queryRows(ch.client, 'SELECT 1', {}, { readonly: '2' });
+      await ch.client.command({ query: 'CREATE TABLE default.still_writable (a UInt8) ENGINE = Memory' });
+
+      const refused = await ch.reader.command({ query: 'CREATE TABLE default.not_here (a UInt8) ENGINE = Memory' }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ type: 'READONLY' });
+      expect(await queryRows(ch.reader, 'SELECT 1 AS one', {}, { max_execution_time: 5 })).toEqual([{ one: 1 }]);
+    } finally {
+      await ch.close();
+    }
+  });
+
   it('refuses a data directory another live process owns, naming the owner', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-ch-'));
     const lock = lockDataDir(dataDir);

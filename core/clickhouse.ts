@@ -1,9 +1,8 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import type { ClickHouseClientConfigOptions as ClientConfig } from '@clickhouse/client';
 import { Session } from 'chdb';
-import { createChdbConnection } from 'chdb/connection';
 import { resolve } from 'node:path';
 import type { FleetlakeConfig } from './config.ts';
+import { createScopedChdbConnection } from './chdb-scoped-connection.ts';
 import { DataDirBusyError, lockDataDir } from './data-dir-lock.ts';
 import { FleetlakeError, errorMessage } from './errors.ts';
 import { writeEmbeddedStorageConfig } from './storage-config.ts';
@@ -24,6 +23,8 @@ export const PINNED_SETTINGS = {
 /** fleetlake reports failures itself (typed, with context); the client's own error log would say each twice. */
 const CLIENT_LOG = { level: ClickHouseLogLevel.OFF };
 
+const READONLY: ClickHouseSettings = { readonly: '2' };
+
 /** Keeps long queries (backfills, benchmarks) alive through proxies that drop idle HTTP connections. */
 const PROGRESS_HEADERS: ClickHouseSettings = { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' };
 
@@ -34,6 +35,12 @@ export interface ClickHouse {
   readonly mode: ClickHouseMode;
   /** Where the lake is, for logs and `--help` output: a URL or a data directory. */
   readonly location: string;
+  /**
+   * A client whose every query runs with readonly = 2: reads, and per-query
+   * limits such as max_execution_time, but no writes and no DDL. For the query
+   * API and the HTTP interface of an embedded lake.
+   */
+  readonly reader: ClickHouseClient;
   /** Embedded mode: tells other processes where this one serves the lake over HTTP. */
   advertise(httpUrl: string): void;
   close(): Promise<void>;
@@ -68,15 +75,29 @@ export function openClickHouse(config: FleetlakeConfig, options: OpenOptions = {
 }
 
 function openServer(url: string, user: string, password: string, requestTimeoutMs: number): ClickHouse {
-  const client = createClient({
-    url,
-    username: user,
-    password,
-    request_timeout: requestTimeoutMs,
-    clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS },
-    log: CLIENT_LOG,
-  });
-  return { client, mode: 'server', location: url, advertise: () => {}, close: () => client.close() };
+  const connect = (extra: ClickHouseSettings) =>
+    createClient({
+      url,
+      username: user,
+      password,
+      request_timeout: requestTimeoutMs,
+      clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS, ...extra },
+      log: CLIENT_LOG,
+    });
+  const client = connect({});
+  let reader: ClickHouseClient | undefined;
+  return {
+    client,
+    mode: 'server',
+    location: url,
+    get reader() {
+      return (reader ??= connect(READONLY));
+    },
+    advertise: () => {},
+    close: async () => {
+      await Promise.all([client.close(), reader?.close()]);
+    },
+  };
 }
 
 function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
@@ -93,31 +114,45 @@ function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
     lock.release();
     throw new FleetlakeError('CLICKHOUSE_UNAVAILABLE', { detail: `cannot start the embedded engine on ${path}: ${errorMessage(err)}` }, { cause: err });
   }
-  const client = createClient({
-    // chdb types its Connection against @clickhouse/client-common, which @clickhouse/client
-    // now bundles as its own copy: the same interface under two module identities.
-    connection: createChdbConnection({ path }) as unknown as NonNullable<ClientConfig['connection']>,
-    request_timeout: requestTimeoutMs,
-    clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS },
-    log: CLIENT_LOG,
-  });
+  const defaults = readSettingDefaults(session);
+  const connect = (extra: ClickHouseSettings) =>
+    createClient({
+      connection: createScopedChdbConnection(path, defaults),
+      request_timeout: requestTimeoutMs,
+      clickhouse_settings: { ...PINNED_SETTINGS, ...PROGRESS_HEADERS, ...extra },
+      log: CLIENT_LOG,
+    });
+  const client = connect({});
+  let reader: ClickHouseClient | undefined;
   let closed = false;
   return {
     client,
     mode: 'embedded',
     location: path,
+    get reader() {
+      return (reader ??= connect(READONLY));
+    },
     advertise: (httpUrl) => lock.advertise(httpUrl),
     async close() {
       if (closed) return;
       closed = true;
       try {
-        await client.close();
+        await Promise.all([client.close(), reader?.close()]);
       } finally {
         session.close();
         lock.release();
       }
     },
   };
+}
+
+/** Every setting's default, so per-query settings can be put back after their query (core/chdb-scoped-connection.ts). */
+function readSettingDefaults(session: Session): Map<string, string> {
+  const rows = session.query('SELECT name, default FROM system.settings', 'JSONEachRow').trim().split('\n');
+  return new Map(rows.filter(Boolean).map((line) => {
+    const { name, default: value } = JSON.parse(line) as { name: string; default: string };
+    return [name, value];
+  }));
 }
 
 /** Runs one query and returns its rows as objects. */

@@ -1,0 +1,79 @@
+import type { ClickHouseClientConfigOptions } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
+type Settings = Record<string, unknown> | undefined;
+
+/**
+ * A @clickhouse/client Connection on the embedded engine whose settings behave
+ * as they do over HTTP: per query.
+ *
+ * chdb/connection turns a request's clickhouse_settings into `SET k = v; …` on
+ * its one engine session, so a setting outlives its query: a later query
+ * silently inherits a max_execution_time, and a single `readonly` locks the
+ * session for good (ClickHouse refuses to lower readonly once set). Here every
+ * request that asks for readonly runs on a session of its own that is
+ * read-only from the start, and on each session every setting an earlier
+ * request changed is put back to its default unless the request sets it too.
+ */
+export function createScopedChdbConnection(path: string, defaults: ReadonlyMap<string, string>): Connection {
+  const writer = createSession(path, defaults);
+  let reader: ScopedSession | undefined;
+  const sessionFor = (settings: Settings): ScopedSession => {
+    const readonly = settings?.readonly;
+    if (readonly === undefined || readonly === 0 || readonly === '0') return writer;
+    reader ??= createSession(path, defaults);
+    return reader;
+  };
+
+  const connection: Connection = {
+    ping: (params) => writer.connection.ping(params),
+    query: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.query(s.scope(params))),
+    exec: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.exec(s.scope(params))),
+    command: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.command(s.scope(params))),
+    insert: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.insert(s.scope(params))),
+    async close() {
+      await Promise.all([writer.connection.close(), reader?.connection.close()]);
+    },
+  };
+  return connection;
+}
+
+interface ScopedSession {
+  readonly connection: Connection;
+  /** The request with resets added for settings earlier requests changed. */
+  scope<P extends { clickhouse_settings?: Settings }>(params: P): P;
+  /** Runs one request at a time: a request's SETs and its query must not interleave with another's. */
+  run<T>(request: (session: ScopedSession) => Promise<T>): Promise<T>;
+}
+
+function createSession(path: string, defaults: ReadonlyMap<string, string>): ScopedSession {
+  // chdb types its Connection against @clickhouse/client-common, which @clickhouse/client
+  // now bundles as its own copy: the same interface under two module identities.
+  const connection = createChdbConnection({ path }) as unknown as Connection;
+  const changed = new Set<string>();
+  let queue: Promise<unknown> = Promise.resolve();
+  const session: ScopedSession = {
+    connection,
+    scope(params) {
+      const requested = params.clickhouse_settings ?? {};
+      const settings: Record<string, unknown> = {};
+      for (const name of changed) {
+        const fallback = defaults.get(name);
+        if (!(name in requested) && fallback !== undefined) settings[name] = fallback;
+      }
+      for (const [name, value] of Object.entries(requested)) {
+        if (value === undefined) continue;
+        settings[name] = value;
+        if (defaults.has(name)) changed.add(name);
+      }
+      return { ...params, clickhouse_settings: settings };
+    },
+    run(request) {
+      const result = queue.then(() => request(session));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+  };
+  return session;
+}
