@@ -8,6 +8,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
  */
 export const METRIC_DEFINITIONS = {
   ingestRows: { kind: 'counter', name: 'fleetlake_ingest_rows_total', help: 'positions inserted into fleet.positions', labels: [] },
+  ingestRowsPerSecond: { kind: 'gauge', name: 'fleetlake_ingest_rows_per_second', help: 'positions inserted per second over the last report interval', labels: [] },
   ingestRejects: { kind: 'counter', name: 'fleetlake_ingest_rejects_total', help: 'messages refused by validation, by reason', labels: ['reason'] },
   ingestBatchRows: { kind: 'histogram', name: 'fleetlake_ingest_batch_rows', help: 'rows per ClickHouse insert', labels: [], buckets: [100, 1000, 5000, 10_000, 25_000, 50_000, 100_000, 250_000] },
   ingestBatchBytes: { kind: 'histogram', name: 'fleetlake_ingest_batch_bytes', help: 'message bytes per ClickHouse insert', labels: [], buckets: [1e4, 1e5, 1e6, 5e6, 1e7, 5e7, 1e8] },
@@ -16,6 +17,8 @@ export const METRIC_DEFINITIONS = {
   ingestConsumerLag: { kind: 'gauge', name: 'fleetlake_ingest_consumer_lag', help: 'messages between the committed offset and the partition end', labels: ['topic', 'partition'] },
   ingestFreshnessSeconds: { kind: 'gauge', name: 'fleetlake_ingest_freshness_seconds', help: 'now minus the newest event time ingested', labels: [] },
   apiRequestSeconds: { kind: 'histogram', name: 'fleetlake_api_request_seconds', help: 'query API request latency by route and status', labels: ['route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.3, 1, 3, 10] },
+  apiQueryRowsRead: { kind: 'counter', name: 'fleetlake_api_query_rows_read_total', help: 'rows ClickHouse read for API queries, by named query', labels: ['query'] },
+  apiQueryTimeouts: { kind: 'counter', name: 'fleetlake_api_query_timeouts_total', help: 'API queries ClickHouse cancelled at their time budget, by named query', labels: ['query'] },
   generatorPositions: { kind: 'counter', name: 'fleetlake_generator_positions_total', help: 'positions the generator emitted', labels: [] },
 } as const;
 

@@ -10,6 +10,7 @@ export const TABLES = {
   ingestRejects: `${DATABASE}.ingest_rejects`,
   ingestMetrics: `${DATABASE}.ingest_metrics`,
   ingestJournal: `${DATABASE}.ingest_journal`,
+  ingestFileProgress: `${DATABASE}.ingest_file_progress`,
   districts: `${DATABASE}.districts`,
   migrations: `${DATABASE}.schema_migrations`,
 } as const;

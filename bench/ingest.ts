@@ -1,0 +1,244 @@
+/**
+ * npm run bench:ingest [-- --positions 2000000 --vehicles 100000 --partitions 6 --rate 50000 --paced 60s]
+ *
+ * Ingest throughput end to end (generator backfill → broker → ingest →
+ * ClickHouse) and, in the same run, the two limits it sits between: the
+ * broker's consume-only rate with kafkajs and ClickHouse's insert rate for the
+ * same rows from memory, plus the insert formats both client modes accept.
+ * Then p99 freshness with a live generator paced at --rate positions/s.
+ * Uses KAFKA_BROKERS when set, else starts a local broker; an embedded lake in
+ * a temporary directory (or CLICKHOUSE_URL). Smoke run:
+ *   npm run bench:ingest -- --positions 20000 --vehicles 1000 --rate 2000 --paced 15s
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { startLocalKafka, type LocalKafka } from '../broker/local-kafka.ts';
+import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
+import { loadConfig, type FleetlakeConfig } from '../core/config.ts';
+import { parseDuration } from '../core/duration.ts';
+import { createSilentLogger } from '../core/logger.ts';
+import { TABLES } from '../core/names.ts';
+import { parsePosition, type Position } from '../core/position.ts';
+import { backfillMessages, createKafkaSink, runGenerator } from '../generator/index.ts';
+import { createClickHouseWriter } from '../ingest/clickhouse-writer.ts';
+import { encodePositionLine } from '../ingest/encode-batch.ts';
+import { createKafkaSource, kafkaSourceOptions, runIngest } from '../ingest/index.ts';
+import { migrate } from '../schema/migrate.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    positions: { type: 'string', default: '2000000' },
+    vehicles: { type: 'string', default: '100000' },
+    partitions: { type: 'string', default: '6' },
+    rate: { type: 'string', default: '50000' },
+    paced: { type: 'string', default: '60s' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const POSITIONS = Number(args.positions);
+const VEHICLES = Number(args.vehicles);
+const PARTITIONS = Number(args.partitions);
+const RATE = Number(args.rate);
+const PACED_MS = parseDuration(args.paced)?.ms ?? 60_000;
+const INTERVAL_MS = 5000;
+const FLEET = { vehicles: VEHICLES, seed: Number(args.seed), intervalMs: INTERVAL_MS };
+const FROM_MS = Date.now() - 86_400_000;
+const TO_MS = FROM_MS + Math.ceil(POSITIONS / VEHICLES) * INTERVAL_MS;
+const CLI = fileURLToPath(new URL('../bin/fleetlake.js', import.meta.url));
+const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
+const fmt = (n: number) => n.toLocaleString('en');
+
+async function main(): Promise<void> {
+  let kafka: LocalKafka | undefined;
+  const fromEnv = process.env.KAFKA_BROKERS?.split(',').filter(Boolean) ?? [];
+  if (fromEnv.length === 0) kafka = await startLocalKafka({ port: 0, dataDir: undefined, log: () => undefined });
+  const brokers = fromEnv.length > 0 ? fromEnv : [kafka!.bootstrap];
+  const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-bench-ingest-'));
+  const run = randomUUID().slice(0, 8);
+  const configFor = (name: string) =>
+    loadConfig({
+      overrides: {
+        clickhouse: { data_dir: dataDir },
+        kafka: { brokers, topic: `bench-${name}-${run}`, dlq_topic: `bench-dlq-${run}`, partitions: PARTITIONS },
+        ingest: { group_id: `bench-${name}-${run}`, metrics_port: 0 },
+      },
+    });
+  const config = configFor('backlog');
+  const ch = openClickHouse(config);
+  try {
+    await migrate(ch.client, config);
+    console.log(`# bench:ingest — ${fmt(POSITIONS)} positions of ${fmt(VEHICLES)} vehicles, ${PARTITIONS} partitions, batches of ${fmt(config.ingest.batch_rows)} rows / ${config.ingest.batch_max_wait.text}`);
+    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ClickHouse ${ch.mode} (${ch.location}); broker ${brokers.join(',')}\n`);
+
+    const fill = await fillTopic(config);
+    console.log(`generator backfill → broker: ${fmt(fill.messages)} messages in ${(fill.ms / 1000).toFixed(1)} s (${fmt(rate(fill.messages, fill.ms))}/s, gzip)`);
+    const consumeMs = await consumeOnly(config, fill.messages);
+    const consumeRate = rate(fill.messages, consumeMs);
+    console.log(`limit 1, broker consume-only (kafkajs eachBatch, fresh group): ${fmt(consumeRate)} positions/s`);
+    const insert = await insertOnly(ch, config, fill.messages);
+    console.log(`limit 2, ClickHouse insert from memory (${insert.batches} inserts, ${config.ingest.max_in_flight} at a time): ${fmt(insert.rate)} positions/s`);
+    console.log(`insert formats (encode + insert, same rows): ${insert.formats.map((f) => `${f.format} ${fmt(f.rate)}/s`).join(', ')}`);
+    const e2eMs = await endToEnd(ch, config, fill.messages);
+    const e2eRate = rate(fill.messages, e2eMs);
+    const limit = Math.min(consumeRate, insert.rate);
+    console.log(`end to end (backlog → ingest → ClickHouse, committed): ${fmt(e2eRate)} positions/s = ${((e2eRate / limit) * 100).toFixed(0)} % of the smaller limit`);
+
+    const paced = await pacedFreshness(ch, configFor('paced'), brokers);
+    console.log(`paced at ${fmt(RATE)} positions/s for ${args.paced}: ingested ${fmt(paced.rows)} (${fmt(paced.rowsPerSecond)}/s); freshness p50 ${paced.p50.toFixed(2)} s, p99 ${paced.p99.toFixed(2)} s, max ${paced.max.toFixed(2)} s`);
+    console.log(`\n${JSON.stringify({ positions: fill.messages, consumeRate, insertRate: insert.rate, e2eRate, ratio: e2eRate / limit, formats: insert.formats, paced })}`);
+  } finally {
+    await ch.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    await kafka?.stop();
+  }
+}
+
+async function fillTopic(config: FleetlakeConfig): Promise<{ messages: number; ms: number }> {
+  const { brokers, topic, client_id } = config.kafka;
+  const sink = await createKafkaSink({ brokers, clientId: client_id, topic, partitions: PARTITIONS });
+  const started = performance.now();
+  const summary = await runGenerator({ fleet: FLEET, schedule: { kind: 'backfill', fromMs: FROM_MS, toMs: TO_MS }, sink });
+  await sink.close();
+  return { messages: summary.messages, ms: performance.now() - started };
+}
+
+async function consumeOnly(config: FleetlakeConfig, total: number): Promise<number> {
+  const kafka = new Kafka({ brokers: [...config.kafka.brokers], clientId: 'bench-consume', logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `${config.ingest.group_id}-consume-only`, maxBytesPerPartition: 4 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
+  const started = performance.now();
+  let seen = 0;
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        seen += batch.messages.length;
+        if (seen >= total) resolve();
+      },
+    });
+  });
+  const ms = performance.now() - started;
+  await consumer.disconnect();
+  return ms;
+}
+
+/** The same rows, already in memory as insert bodies, written with the ingest writer at ingest's concurrency. */
+async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number) {
+  const writer = createClickHouseWriter(ch.client);
+  const batchRows = config.ingest.batch_rows;
+  let pending: string[] = [];
+  let current = '';
+  let rows = 0;
+  let batches = 0;
+  let insertMs = 0;
+  const flushRound = async () => {
+    const started = performance.now();
+    for (let i = 0; i < pending.length; i += config.ingest.max_in_flight) {
+      await Promise.all(pending.slice(i, i + config.ingest.max_in_flight).map((body) => writer.insertPositions(`bench:${batches++}`, body)));
+    }
+    insertMs += performance.now() - started;
+    pending = [];
+  };
+  const sample: Position[] = [];
+  for (const m of backfillMessages({ ...FLEET, fromMs: FROM_MS, toMs: TO_MS })) {
+    const check = parsePosition(m.value);
+    if (!check.ok) continue;
+    if (sample.length < batchRows) sample.push(check.position);
+    current += encodePositionLine(check.position);
+    if (++rows % batchRows === 0) {
+      pending.push(current);
+      current = '';
+      if (pending.length >= 8) await flushRound();
+    }
+  }
+  if (current) pending.push(current);
+  await flushRound();
+  const formats = await compareFormats(ch, sample);
+  await truncate(ch);
+  return { rate: rate(Math.min(rows, total), insertMs), batches, formats };
+}
+
+/** Encode + insert of one batch in each text format that both the HTTP client and the embedded connection accept. */
+async function compareFormats(ch: ClickHouse, rows: readonly Position[]) {
+  const columns = '(vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type)';
+  const fixed = (p: Position) => ({ lat: p.lat.toFixed(6), lon: p.lon.toFixed(6), speed: p.speed_kmh.toFixed(1), heading: Math.round(p.heading_deg) % 360, ts: (p.ts_ms / 1000).toFixed(3) });
+  const encoders: Record<string, (p: Position) => string> = {
+    TabSeparated: (p) => encodePositionLine(p),
+    CSV: (p) => encodePositionLine(p).replaceAll('\t', ','),
+    JSONCompactEachRow: (p) => { const f = fixed(p); return `[${JSON.stringify(p.vehicle_id)},"${f.ts}",${f.lat},${f.lon},${f.speed},${f.heading},${JSON.stringify(p.vehicle_type)}]\n`; },
+    JSONEachRow: (p) => { const f = fixed(p); return JSON.stringify({ vehicle_id: p.vehicle_id, ts: f.ts, lat: f.lat, lon: f.lon, speed_kmh: f.speed, heading_deg: f.heading, vehicle_type: p.vehicle_type }) + '\n'; },
+  };
+  const results: { format: string; rate: number }[] = [];
+  for (const [format, encode] of Object.entries(encoders)) {
+    let best = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const started = performance.now();
+      let body = '';
+      for (const p of rows) body += encode(p);
+      const r = await ch.client.exec({ query: `INSERT INTO ${TABLES.positions} ${columns} SETTINGS insert_deduplication_token = 'format-${format}-${round}' FORMAT ${format}`, values: Readable.from([body]) });
+      r.stream.destroy();
+      best = Math.min(best, performance.now() - started);
+    }
+    results.push({ format, rate: rate(rows.length, best) });
+  }
+  return results;
+}
+
+async function endToEnd(ch: ClickHouse, config: FleetlakeConfig, total: number): Promise<number> {
+  const logger = createSilentLogger();
+  const stop = new AbortController();
+  const started = performance.now();
+  let doneAt = 0;
+  await runIngest({ source: createKafkaSource(kafkaSourceOptions(config, logger)), client: ch.client, config, logger, signal: stop.signal, onBatch: (t) => {
+    if (t.rows >= total && !doneAt) {
+      doneAt = performance.now();
+      stop.abort();
+    }
+  } });
+  const [row] = await queryRows<{ n: string }>(ch.client, `SELECT count() AS n FROM ${TABLES.positions}`);
+  if (Number(row?.n) !== total) throw new Error(`end to end stored ${row?.n} positions, expected ${total}`);
+  await truncate(ch);
+  return doneAt - started;
+}
+
+/** A live generator in its own process at RATE positions/s; freshness sampled every 100 ms after a warm-up. */
+async function pacedFreshness(ch: ClickHouse, config: FleetlakeConfig, brokers: string[]) {
+  const logger = createSilentLogger();
+  const stop = new AbortController();
+  let newest: number | undefined;
+  let rows = 0;
+  const ingest = runIngest({ source: createKafkaSource(kafkaSourceOptions(config, logger)), client: ch.client, config, logger, signal: stop.signal, onBatch: (t) => ((newest = t.newestTsMs), (rows = t.rows)) });
+  const generator = spawn(process.execPath, [CLI, 'generate', '--vehicles', String(Math.round((RATE * INTERVAL_MS) / 1000)), '--interval', '5s', '--duration', args.paced!, '--sink', 'kafka'], {
+    env: { ...process.env, KAFKA_BROKERS: brokers.join(','), FLEETLAKE_TOPIC: config.kafka.topic, FLEETLAKE_TOPIC_PARTITIONS: String(PARTITIONS), FLEETLAKE_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => generator.on('exit', () => resolve()));
+  const samples: number[] = [];
+  const warmUpUntil = Date.now() + Math.min(10_000, PACED_MS / 3);
+  const sampler = setInterval(() => {
+    if (newest !== undefined && Date.now() > warmUpUntil) samples.push((Date.now() - newest) / 1000);
+  }, 100);
+  const started = Date.now();
+  await exited;
+  const pacedMs = Date.now() - started;
+  clearInterval(sampler);
+  stop.abort();
+  await ingest;
+  await truncate(ch);
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)] ?? Number.NaN;
+  return { rows, rowsPerSecond: rate(rows, pacedMs), p50: at(0.5), p99: at(0.99), max: at(1), samples: samples.length };
+}
+
+async function truncate(ch: ClickHouse): Promise<void> {
+  for (const table of [TABLES.positions, TABLES.latestPositions]) await ch.client.command({ query: `TRUNCATE TABLE ${table}` });
+}
+
+await main();

@@ -1,0 +1,41 @@
+import type { Clock } from './clock.ts';
+
+export interface Backoff {
+  readonly initialMs: number;
+  readonly maxMs: number;
+}
+
+/** The wait after the n-th consecutive failure: initial, doubled each time, capped at max. */
+export function backoffDelay(backoff: Backoff, failures: number): number {
+  return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 30));
+}
+
+export type Attempt<T> = { readonly done: true; readonly value: T } | { readonly done: false };
+
+export interface RetryOptions {
+  readonly backoff: Backoff;
+  readonly clock: Clock;
+  /** Stops retrying (the stream was reset, or shutdown ran out of time): the result is then `{ done: false }`. */
+  readonly signal: AbortSignal;
+  readonly onFailure: (err: unknown, failures: number, delayMs: number) => void;
+}
+
+/**
+ * Runs `fn` until it succeeds or `signal` aborts, waiting a capped, doubling
+ * delay between failures. Infrastructure failures (ClickHouse or the broker
+ * away) end up here; they never crash the process.
+ */
+export async function retryUntilDone<T>(fn: () => Promise<T>, options: RetryOptions): Promise<Attempt<T>> {
+  let failures = 0;
+  while (!options.signal.aborted) {
+    try {
+      return { done: true, value: await fn() };
+    } catch (err) {
+      failures += 1;
+      const delayMs = backoffDelay(options.backoff, failures);
+      options.onFailure(err, failures, delayMs);
+      await options.clock.sleep(delayMs, options.signal);
+    }
+  }
+  return { done: false };
+}

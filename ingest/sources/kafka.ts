@@ -1,0 +1,148 @@
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import type { FleetlakeConfig } from '../../core/config.ts';
+import { FleetlakeError, errorMessage } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import { parsePosition } from '../../core/position.ts';
+import type { IngestSource, PartitionLag, Reject } from '../types.ts';
+import { createBatchDelivery } from './kafka-delivery.ts';
+import { createKafkaLogger } from './kafka-logger.ts';
+
+export interface KafkaSourceOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly topic: string;
+  readonly dlqTopic: string;
+  readonly groupId: string;
+  /** Partitions of the topic when ingest has to create it. */
+  readonly partitions: number;
+  readonly logger: Logger;
+  /** How long the broker waits for a silent member (a killed process) before handing its partitions over. */
+  readonly sessionTimeoutMs: number;
+  /** Bytes fetched per partition and request (kafkajs default: 1 MiB). */
+  readonly maxBytesPerPartition?: number;
+}
+
+/** The Kafka source as configured: kafka.* plus ingest.group_id and ingest.session_timeout. */
+export function kafkaSourceOptions(config: FleetlakeConfig, logger: Logger): KafkaSourceOptions {
+  return {
+    brokers: config.kafka.brokers,
+    clientId: config.kafka.client_id,
+    topic: config.kafka.topic,
+    dlqTopic: config.kafka.dlq_topic,
+    groupId: config.ingest.group_id,
+    partitions: config.kafka.partitions,
+    sessionTimeoutMs: config.ingest.session_timeout.ms,
+    logger,
+  };
+}
+
+/**
+ * Consumes a topic in a consumer group with kafkajs `eachBatch`, autoCommit
+ * off: offsets are committed by the core, one batch at a time, after
+ * ClickHouse acknowledged it. When the core refuses messages the partition is
+ * paused (kafka-delivery.ts). Rebalances and consumer restarts reset the core,
+ * since kafkajs then fetches again from the committed offsets.
+ */
+export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
+  const { topic, logger } = options;
+  if (options.brokers.length === 0) throw new FleetlakeError('INGEST_NO_BROKER');
+  const kafka = new Kafka({ brokers: [...options.brokers], clientId: options.clientId, logLevel: logLevel.WARN, logCreator: createKafkaLogger(logger) });
+  const admin: Admin = kafka.admin();
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const consumer: Consumer = kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, Math.floor(options.sessionTimeoutMs / 3)),
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    // kafkajs sleeps this long when every partition is paused: short, so a resumed partition is fetched again at once.
+    maxWaitTimeInMs: 200,
+  });
+  let assigned: number[] = [];
+  let stopping = false;
+
+  return {
+    kind: 'kafka',
+    replayable: true,
+    decode: parsePosition,
+
+    async run(sink, signal) {
+      try {
+        await admin.connect();
+        await ensureTopics(admin, [{ topic, numPartitions: options.partitions }, { topic: options.dlqTopic, numPartitions: 1 }]);
+        await producer.connect();
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: true });
+      } catch (err) {
+        throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: `cannot consume ${topic} from ${options.brokers.join(',')}: ${errorMessage(err)}` }, { cause: err });
+      }
+      const delivery = createBatchDelivery(topic, sink, () => stopping);
+      const reset = () => {
+        delivery.reset();
+        sink.reset();
+      };
+      const crashed = new Promise<never>((_resolve, reject) => {
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          reset();
+          if (!payload.restart) reject(new FleetlakeError('BROKER_UNAVAILABLE', { detail: `consumer stopped: ${errorMessage(payload.error)}` }, { cause: payload.error }));
+        });
+      });
+      consumer.on(consumer.events.REBALANCING, reset);
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        reset();
+        assigned = [...(payload.memberAssignment[topic] ?? [])];
+        logger.info({ topic, partitions: assigned, groupId: options.groupId }, 'joined the consumer group');
+      });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => delivery.eachBatch(payload) });
+      const stopped = new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await Promise.race([stopped, crashed]);
+      stopping = true;
+      consumer.pause([{ topic }]);
+    },
+
+    async commit(stream, nextOffset) {
+      await consumer.commitOffsets([{ topic: stream.topic, partition: stream.partition, offset: String(nextOffset) }]);
+    },
+
+    async deadLetter(rejects: readonly Reject[]) {
+      await producer.send({
+        topic: options.dlqTopic,
+        acks: -1,
+        messages: rejects.map((r) => ({
+          key: r.key,
+          value: r.payload,
+          headers: { reason: r.reason, detail: r.detail, topic: r.stream.topic, partition: String(r.stream.partition), offset: String(r.offset) },
+        })),
+      });
+    },
+
+    async lag(): Promise<PartitionLag[]> {
+      if (assigned.length === 0) return [];
+      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: options.groupId, topics: [topic] })]);
+      const committedOf = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      return ends
+        .filter((e) => assigned.includes(e.partition))
+        .map((e) => {
+          const at = committedOf.get(e.partition) ?? -1;
+          return { topic, partition: e.partition, lag: Number(e.high) - (at >= 0 ? at : Number(e.low)) };
+        });
+    },
+
+    async close() {
+      // Leaving the group hands the partitions over at once instead of after the session timeout.
+      await consumer.disconnect().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'leaving the consumer group failed'));
+      await producer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+/** Creates the topics that are missing (the broker does not auto-create); existing ones are left as they are. */
+async function ensureTopics(admin: Admin, topics: { topic: string; numPartitions: number }[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.topic));
+  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+}

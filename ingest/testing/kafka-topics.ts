@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
+
+export interface TestTopics {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly dlqTopic: string;
+  readonly groupId: string;
+  /** Produces messages (acks from all replicas) in chunks. */
+  produce(messages: Iterable<{ key: string | null; value: string }>, chunk?: number): Promise<number>;
+  /** Next offset to consume per partition, as committed by the group (-1 when nothing is). */
+  committed(): Promise<Map<number, number>>;
+  /** End offset per partition. */
+  ends(): Promise<Map<number, number>>;
+  /** Every message of the dead-letter topic, with its headers as strings. */
+  readDeadLetters(expected: number): Promise<{ value: string; headers: Record<string, string> }[]>;
+  close(): Promise<void>;
+}
+
+/** A unique topic, dead-letter topic and group on the test broker, one set per test. */
+export async function createTestTopics(brokers: string[], partitions: number): Promise<TestTopics> {
+  const suffix = randomUUID().slice(0, 8);
+  const topic = `positions-${suffix}`;
+  const dlqTopic = `positions-dlq-${suffix}`;
+  const groupId = `ingest-${suffix}`;
+  const kafka = new Kafka({ brokers, clientId: `ingest-test-${suffix}`, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+
+  return {
+    kafka,
+    topic,
+    dlqTopic,
+    groupId,
+    async produce(messages, chunk = 5000) {
+      let count = 0;
+      let batch: Message[] = [];
+      const flush = async () => {
+        if (batch.length > 0) await producer.send({ topic, acks: -1, messages: batch });
+        batch = [];
+      };
+      for (const m of messages) {
+        batch.push({ key: m.key, value: m.value });
+        count += 1;
+        if (batch.length >= chunk) await flush();
+      }
+      await flush();
+      return count;
+    },
+    async committed() {
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    },
+    async ends() {
+      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+    },
+    async readDeadLetters(expected) {
+      const consumer = kafka.consumer({ groupId: `dlq-reader-${suffix}` });
+      await consumer.connect();
+      await consumer.subscribe({ topic: dlqTopic, fromBeginning: true });
+      const seen: { value: string; headers: Record<string, string> }[] = [];
+      await new Promise<void>((resolve) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+            seen.push({ value: message.value?.toString('utf8') ?? '', headers });
+            if (seen.length >= expected) resolve();
+          },
+        });
+      });
+      await consumer.disconnect();
+      return seen;
+    },
+    async close() {
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}
+
+/** Polls `check` every 200 ms until it returns true (integration tests wait on real progress, never on fixed sleeps). */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 90_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
