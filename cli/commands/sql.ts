@@ -8,7 +8,7 @@ export const sqlCommand: Command = {
   name: 'sql',
   summary: 'run SQL against the lake and print the result (clickhouse-client for the embedded mode)',
   help: `Usage: fleetlake sql "<query>" [--format FORMAT] [--param name=value ...]
-       fleetlake sql --file queries/area.sql --param from=... [--format FORMAT]
+       fleetlake sql --file queries/sql/area-vehicles.sql --param from=... [--format FORMAT]
 
 Runs SQL on the configured ClickHouse (server when CLICKHOUSE_URL is set,
 otherwise the embedded engine) and prints the result.

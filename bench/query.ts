@@ -1,0 +1,209 @@
+/**
+ * npm run bench:query [-- --vehicles 10000 --days 3.5 --interval 10s --iterations 40 --scan-iterations 5]
+ *
+ * Area-query latency and rows read on a lake of generator data, through the
+ * real API path (buildApp + inject: cover, named SQL, JSON): p50/p95/p99 for
+ * district-sized and street-sized areas over 1-hour and 1-day periods, each
+ * compared in the same run with the full-scan version of the same query (no
+ * H3 cells: the period read whole and every position tested). Targets:
+ * p95 < 300 ms for a district over one hour, and < 1 % of the table read.
+ *
+ * Full size (the default) backfills 10,000 vehicles every 10 s for 3.5 days:
+ * 302 million positions, generated and inserted directly (no broker) into the
+ * configured lake: embedded in --data-dir (default .bench/query-lake), or the
+ * server at CLICKHOUSE_URL. That takes the better part of an hour on two cores;
+ * a later run on the same lake reuses the data (--fresh starts over).
+ * Smoke run: --vehicles 300 --days 0.2 --iterations 5 --scan-iterations 2
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
+import { loadConfig, type FleetlakeConfig } from '../core/config.ts';
+import { loadDistricts } from '../core/districts.ts';
+import { parseDuration } from '../core/duration.ts';
+import { createSilentLogger } from '../core/logger.ts';
+import { TABLES } from '../core/names.ts';
+import { buildApp } from '../queries/app.ts';
+import { prepareLake } from '../queries/lake-check.ts';
+import { loadGeneratedPositions } from '../queries/testing/generated-positions.ts';
+import { randomArea } from '../queries/testing/random-areas.ts';
+import { seededRandom, type SeededRandom } from '../queries/testing/seeded-random.ts';
+import { migrate } from '../schema/migrate.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    vehicles: { type: 'string', default: '10000' },
+    days: { type: 'string', default: '3.5' },
+    interval: { type: 'string', default: '10s' },
+    seed: { type: 'string', default: '1' },
+    iterations: { type: 'string', default: '40' },
+    'scan-iterations': { type: 'string', default: '5' },
+    'data-dir': { type: 'string', default: '.bench/query-lake' },
+    'batch-rows': { type: 'string', default: '1000000' },
+    fresh: { type: 'boolean', default: false },
+    out: { type: 'string', default: '.bench/query-results.json' },
+  },
+});
+
+const FROM_MS = Date.parse('2025-03-03T00:00:00Z');
+const backfill = {
+  vehicles: Number(args.vehicles),
+  seed: Number(args.seed),
+  fromMs: FROM_MS,
+  toMs: FROM_MS + Math.round(Number(args.days) * 86_400_000),
+  intervalMs: parseDuration(args.interval)?.ms ?? Number.NaN,
+};
+const iterations = Number(args.iterations);
+const scanIterations = Number(args['scan-iterations']);
+for (const [name, value] of Object.entries({ ...backfill, iterations, scanIterations })) {
+  if (!Number.isFinite(value) || value < 0) throw new Error(`bench:query: --${name} is not a usable number`);
+}
+
+type Size = 'district' | 'street';
+interface Scenario {
+  readonly size: Size;
+  readonly periodMs: number;
+  readonly label: string;
+}
+const SCENARIOS: Scenario[] = [
+  { size: 'district', periodMs: 3_600_000, label: 'district, 1 hour' },
+  { size: 'district', periodMs: 86_400_000, label: 'district, 1 day' },
+  { size: 'street', periodMs: 3_600_000, label: 'street, 1 hour' },
+  { size: 'street', periodMs: 86_400_000, label: 'street, 1 day' },
+];
+
+interface Sample {
+  readonly ms: number;
+  readonly clickhouseMs: number;
+  readonly rowsRead: number;
+  readonly vehicles: number;
+}
+
+async function main(): Promise<void> {
+  const dataDir = resolve(args['data-dir']);
+  mkdirSync(dataDir, { recursive: true });
+  const config = loadConfig({ overrides: { clickhouse: { data_dir: dataDir }, api: { query_timeout: '600s', max_limit: 100_000 } } });
+  const ch = openClickHouse(config);
+  try {
+    const rows = await ensureData(ch, config, dataDir);
+    const [parts] = await queryRows<{ parts: string; bytes: string }>(
+      ch.client,
+      "SELECT count() AS parts, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = 'fleet' AND table = 'positions'",
+    );
+    const indexed = await buildApp({ clickhouse: ch, config, logger: createSilentLogger() });
+    // The full-scan twin: the same named query with no cell lists (any area above one cell is scanned).
+    const scanning = await buildApp({ clickhouse: ch, config: { ...config, api: { ...config.api, max_index_cells: 1 } }, logger: createSilentLogger() });
+    const centres = await positionsSample(ch);
+
+    console.log(`# bench:query — ${rows.toLocaleString('en')} positions (${backfill.vehicles} vehicles every ${args.interval} for ${args.days} days), ${parts?.parts} parts, ${(Number(parts?.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
+    console.log(`lake: ${ch.mode} ${ch.location}; machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
+    console.log('| scenario | index | queries | p50 ms | p95 ms | p99 ms | ClickHouse p50 ms | rows read (mean) | share of table | vehicles (mean) |');
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const results: Record<string, unknown>[] = [];
+    for (const scenario of SCENARIOS) {
+      for (const [index, app, n] of [['h3', indexed, iterations], ['full scan', scanning, scanIterations]] as const) {
+        const random = seededRandom(backfill.seed * 1000 + SCENARIOS.indexOf(scenario));
+        // Untimed first queries: JIT, the H3 WASM module and the engine's caches warm up.
+        for (let i = 0; i < Math.min(n, WARMUP); i++) await runOnce(app, scenario, seededRandom(i + 99), centres);
+        const samples: Sample[] = [];
+        for (let i = 0; i < n; i++) samples.push(await runOnce(app, scenario, random, centres));
+        const row = summarise(scenario.label, index, samples, rows);
+        results.push(row);
+        console.log(
+          `| ${row.scenario} | ${row.index} | ${n} | ${row.p50_ms} | ${row.p95_ms} | ${row.p99_ms} | ${row.clickhouse_p50_ms} | ${Number(row.rows_read_mean).toLocaleString('en')} | ${row.rows_read_share_pct} % | ${row.vehicles_mean} |`,
+        );
+      }
+    }
+    const target = results.find((r) => r.scenario === 'district, 1 hour' && r.index === 'h3');
+    if (target) {
+      console.log(`\ntargets: district/1 hour p95 ${target.p95_ms} ms (< 300: ${Number(target.p95_ms) < 300 ? 'met' : 'NOT met'}), rows read ${target.rows_read_share_pct} % of the table (< 1: ${Number(target.rows_read_share_pct) < 1 ? 'met' : 'NOT met'})`);
+    }
+    mkdirSync(resolve(args.out, '..'), { recursive: true });
+    writeFileSync(args.out, JSON.stringify({ at: new Date().toISOString(), rows, parts: Number(parts?.parts), backfill, mode: ch.mode, results }, null, 2));
+    console.log(`figures written to ${args.out}`);
+    await indexed.close();
+    await scanning.close();
+  } finally {
+    await ch.close();
+  }
+}
+
+/** Backfills unless this lake already holds this very backfill (a marker file records what was loaded). */
+async function ensureData(ch: ClickHouse, config: FleetlakeConfig, dataDir: string): Promise<number> {
+  await migrate(ch.client, config);
+  await prepareLake(ch.client);
+  const marker = join(dataDir, 'bench-query-backfill.json');
+  const wanted = JSON.stringify(backfill);
+  const count = async () => Number((await queryRows<{ n: string }>(ch.client, `SELECT count() AS n FROM ${TABLES.positions}`))[0]?.n ?? 0);
+  if (!args.fresh && existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return count();
+  await ch.client.command({ query: `TRUNCATE TABLE ${TABLES.positions}` });
+  const expected = Math.floor((backfill.toMs - backfill.fromMs) / backfill.intervalMs) * backfill.vehicles;
+  const started = performance.now();
+  let lastReport = 0;
+  const loaded = await loadGeneratedPositions(ch.client, backfill, Number(args['batch-rows']), ({ rows }) => {
+    if (performance.now() - lastReport < 10_000 && rows < expected) return;
+    lastReport = performance.now();
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(`backfill: ${rows.toLocaleString('en')} / ~${expected.toLocaleString('en')} positions, ${Math.round(rows / seconds).toLocaleString('en')} rows/s\n`);
+  });
+  process.stderr.write(`backfill: ${loaded.rows.toLocaleString('en')} positions in ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);
+  writeFileSync(marker, wanted);
+  return count();
+}
+
+/** Where streets are: the vehicles' last positions, spread over the city (the history is sorted by cell, so its first rows are not). */
+async function positionsSample(ch: ClickHouse): Promise<[number, number][]> {
+  const rows = await queryRows<{ lon: number; lat: number }>(ch.client, `SELECT toFloat64(lon) AS lon, toFloat64(lat) AS lat FROM ${TABLES.latestPositions} FINAL LIMIT 5000`);
+  return rows.map((r) => [r.lon, r.lat]);
+}
+
+const DISTRICT_IDS = loadDistricts().map((d) => d.id);
+const WARMUP = 3;
+
+/** One query: a random district (by id) or street, over a random period of the scenario's length inside the data. */
+async function runOnce(app: FastifyInstance, scenario: Scenario, random: SeededRandom, centres: [number, number][]): Promise<Sample> {
+  const span = backfill.toMs - backfill.fromMs;
+  const periodMs = Math.min(scenario.periodMs, span);
+  const fromMs = backfill.fromMs + Math.floor(random.float() * (span - periodMs));
+  const area =
+    scenario.size === 'district'
+      ? { district_id: DISTRICT_IDS[random.int(DISTRICT_IDS.length)] }
+      : randomArea(random, 'sliver', centres[random.int(centres.length)]!).geometry;
+  const started = performance.now();
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/area-query',
+    payload: { area, from: new Date(fromMs).toISOString(), to: new Date(fromMs + periodMs).toISOString(), moving_only: false, limit: 100_000 },
+  });
+  const ms = performance.now() - started;
+  if (response.statusCode !== 200) throw new Error(`bench:query: ${scenario.label}: ${response.statusCode} ${response.body}`);
+  const body = response.json<{ vehicles: unknown[]; stats: { rows_read: number; elapsed_ms: number } }>();
+  return { ms, clickhouseMs: body.stats.elapsed_ms, rowsRead: body.stats.rows_read, vehicles: body.vehicles.length };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+function summarise(scenario: string, index: string, samples: Sample[], tableRows: number): Record<string, string | number> {
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const chMs = samples.map((s) => s.clickhouseMs).sort((a, b) => a - b);
+  const mean = (f: (s: Sample) => number) => samples.reduce((sum, s) => sum + f(s), 0) / Math.max(1, samples.length);
+  const rowsRead = mean((s) => s.rowsRead);
+  return {
+    scenario,
+    index,
+    p50_ms: percentile(ms, 50).toFixed(1),
+    p95_ms: percentile(ms, 95).toFixed(1),
+    p99_ms: percentile(ms, 99).toFixed(1),
+    clickhouse_p50_ms: percentile(chMs, 50).toFixed(1),
+    rows_read_mean: Math.round(rowsRead),
+    rows_read_share_pct: ((rowsRead / Math.max(1, tableRows)) * 100).toFixed(3),
+    vehicles_mean: Math.round(mean((s) => s.vehicles)),
+  };
+}
+
+await main();

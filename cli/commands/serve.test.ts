@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NAMED_SQL_DIR } from '../../queries/named-sql.ts';
+import { runCli } from '../run.ts';
+
+/**
+ * The query API's commands end to end on one embedded data directory, in
+ * order: serve refuses an unmigrated lake, districts load/list, serve loads
+ * the default districts by itself and answers real HTTP, area-cells feeds
+ * `fleetlake sql --file`.
+ */
+describe('fleetlake serve, districts and area-cells', () => {
+  let dir: string;
+  const files = mkdtempSync(join(tmpdir(), 'fleetlake-cli-files-'));
+
+  function capture() {
+    let text = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        text += chunk.toString();
+        done();
+      },
+    });
+    return { stream, text: () => text };
+  }
+
+  async function fleetlake(...argv: string[]) {
+    const stdout = capture();
+    const stderr = capture();
+    const code = await runCli(argv, { env: { FLEETLAKE_DATA_DIR: dir, FLEETLAKE_LOG_LEVEL: 'silent' }, stdout: stdout.stream, stderr: stderr.stream });
+    return { code, stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fleetlake-cli-lake-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(files, { recursive: true, force: true });
+  });
+
+  it('serve refuses a lake without the schema, saying to migrate', async () => {
+    const result = await fleetlake('serve', '--port', '0');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('API_SCHEMA_MISSING: the lake has no fleet.positions, fleet.latest_positions, fleet.districts: run `fleetlake migrate` first');
+    expect((await fleetlake('serve', '--port', '70000')).stderr).toContain('--port 70000 is not a port number');
+  });
+
+  it('districts load replaces the districts from a GeoJSON file, and list shows them', async () => {
+    expect((await fleetlake('migrate')).code).toBe(0);
+    expect((await fleetlake('districts', 'list')).stdout).toContain("no districts in fleet.districts: run 'fleetlake districts load'");
+    const city = join(files, 'city.geojson');
+    const square = (x: number) => [[[x, 45], [x + 0.1, 45], [x + 0.1, 45.1], [x, 45.1], [x, 45]]];
+    writeFileSync(
+      city,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', id: 'north', properties: { name: 'North' }, geometry: { type: 'Polygon', coordinates: square(0) } },
+          { type: 'Feature', properties: { id: 'south' }, geometry: { type: 'MultiPolygon', coordinates: [square(1), square(2)] } },
+        ],
+      }),
+    );
+    expect((await fleetlake('districts', 'load', city)).stdout).toBe(`loaded 2 districts from ${city} into fleet.districts\n`);
+    expect((await fleetlake('districts', 'list')).stdout).toBe('north\tNorth\t5 vertices\nsouth\tsouth\t10 vertices\n');
+
+    const broken = join(files, 'broken.geojson');
+    writeFileSync(broken, JSON.stringify({ type: 'FeatureCollection', features: [{ id: 'x', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] } }] }));
+    const refused = await fleetlake('districts', 'load', broken);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('features[0].geometry.coordinates[0] has 2 positions');
+    expect((await fleetlake('districts', 'list')).stdout).toContain('north\tNorth');
+    expect((await fleetlake('districts', 'drop')).stderr).toContain('give an action, load or list, not "drop"');
+  });
+
+  it('serve loads the default districts into an empty table and answers over HTTP until stopped', async () => {
+    expect((await fleetlake('sql', 'TRUNCATE TABLE fleet.districts')).code).toBe(0);
+    const stop = new AbortController();
+    const stdout = capture();
+    const running = runCli(['serve', '--port', '0'], { env: { FLEETLAKE_DATA_DIR: dir, FLEETLAKE_LOG_LEVEL: 'silent' }, stdout: stdout.stream, stopSignal: stop.signal });
+    let address: string | undefined;
+    for (let i = 0; i < 200 && !address; i++) {
+      address = /fleetlake API on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout.text())?.[1];
+      if (!address) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    try {
+      expect(address).toBeDefined();
+      expect(await (await fetch(`${address}/health`)).json()).toMatchObject({ status: 'ok', clickhouse: { reachable: true } });
+      const districts = (await (await fetch(`${address}/v1/districts`)).json()) as { districts: unknown[] };
+      expect(districts.districts).toHaveLength(16);
+      const answer = await fetch(`${address}/v1/area-query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ area: { district_id: 'd01' }, from: '2025-01-01T00:00:00Z', to: '2025-01-01T01:00:00Z' }),
+      });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ vehicles: [], truncated: false });
+    } finally {
+      stop.abort();
+    }
+    expect(await running).toBe(0);
+  });
+
+  it('area-cells prints the parameters that run queries/sql/area-vehicles.sql with `fleetlake sql --file`', async () => {
+    const area = join(files, 'area.geojson');
+    writeFileSync(area, JSON.stringify({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[-73.6, 45.5], [-73.58, 45.5], [-73.58, 45.52], [-73.6, 45.5]]] } }));
+    const cells = await fleetlake('area-cells', area, '--for', 'fleetlake');
+    expect(cells.code).toBe(0);
+    const params = cells.stdout.trimEnd().split('\n');
+    expect(params.filter((p) => p !== '--param').map((p) => p.split('=')[0])).toEqual(['polygons', 'interior_cells', 'boundary_cells']);
+    expect(cells.stderr).toMatch(/\d+ res-8 cells, \d+ of them tested with pointInPolygon/);
+    const result = await fleetlake(
+      'sql', '--file', join(NAMED_SQL_DIR, 'area-vehicles.sql'), ...params,
+      '--param', 'from=2025-01-01 00:00:00.000', '--param', 'to=2025-01-02 00:00:00.000',
+      '--param', 'min_speed_kmh=5', '--param', 'vehicle_types=[]', '--param', 'limit=10',
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const forClient = await fleetlake('area-cells', '--district', 'd01');
+    expect(forClient.stdout).toMatch(/^--param_polygons=\[\[\[\(-73\.76,45\.42\),/);
+    expect((await fleetlake('area-cells', '--district', 'nowhere')).stderr).toContain('district "nowhere" is not in fleet.districts');
+  });
+});

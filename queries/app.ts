@@ -1,0 +1,109 @@
+import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ClickHouseClient, ClickHouseMode } from '../core/clickhouse.ts';
+import { queryRows } from '../core/clickhouse.ts';
+import type { FleetlakeConfig } from '../core/config.ts';
+import { FleetlakeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { createMetrics, type Metrics } from '../core/metrics.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { loadNamedQueries, NAMED_SQL_DIR } from './named-sql.ts';
+import { createQueryRunner, type QueryRunner } from './query-runner.ts';
+import { areaQueryRoutes } from './routes/area-query.ts';
+import { districtRoutes } from './routes/districts.ts';
+import { healthRoutes } from './routes/health.ts';
+import { heatmapRoutes } from './routes/heatmap.ts';
+import { registerOpenApi } from './routes/openapi.ts';
+import { vehicleRoutes } from './routes/vehicles.ts';
+import { errorSchema } from './schemas.ts';
+
+/** What every route reads besides the request: the API section of the configuration and the clock. */
+export interface ApiSettings {
+  readonly config: FleetlakeConfig['api'];
+  readonly mode: ClickHouseMode | 'unknown';
+  /** Milliseconds since the epoch; injected so "now" is testable. */
+  readonly now: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clickhouse: ClickHouseClient;
+    queries: QueryRunner;
+    api: ApiSettings;
+    metrics: Metrics;
+  }
+}
+
+export interface BuildAppOptions {
+  /** An open lake: `openClickHouse(config)` gives one (its `mode` shows in /health). */
+  readonly clickhouse: { readonly client: ClickHouseClient; readonly mode?: ClickHouseMode };
+  readonly config: FleetlakeConfig;
+  readonly logger?: Logger;
+  /** Shared with the rest of the process for one /metrics; a fresh registry otherwise. */
+  readonly metrics?: Metrics;
+  readonly now?: () => number;
+  readonly namedSqlDir?: string;
+}
+
+/**
+ * The query API as a Fastify instance, not yet listening: route groups are
+ * plugins, the ClickHouse client and the named-query runner are decorators,
+ * and every route declares its schemas (OpenAPI at /openapi.json, /docs).
+ * Callers may register more plugins before `listen()` (the all-in-one does).
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const api = config.api;
+  if (api.default_limit > api.max_limit) {
+    throw new FleetlakeError('CONFIG_INVALID', { detail: `config: api.default_limit = ${api.default_limit} must not exceed api.max_limit = ${api.max_limit}` });
+  }
+  const client = options.clickhouse.client;
+  const metrics = options.metrics ?? createMetrics();
+  const queries = createQueryRunner({
+    client,
+    queries: loadNamedQueries(options.namedSqlDir ?? NAMED_SQL_DIR),
+    budgetMs: api.query_timeout.ms,
+    setReadonly: (await readonlyLevel(client)) === 0,
+    metrics,
+  });
+
+  const app = fastify({
+    // fastify types its logger against its own pino major; ours is a newer pino with the same shape.
+    ...(options.logger ? { loggerInstance: options.logger as unknown as FastifyBaseLogger } : { logger: false }),
+    // Room for an area at api.max_vertices (a vertex is about 40 bytes of JSON).
+    bodyLimit: Math.max(1024 * 1024, api.max_vertices * 64),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+  app.decorate('clickhouse', client);
+  app.decorate('queries', queries);
+  app.decorate('metrics', metrics);
+  app.decorate('api', { config: api, mode: options.clickhouse.mode ?? 'unknown', now: options.now ?? Date.now } satisfies ApiSettings);
+  app.addSchema(errorSchema);
+  installErrorHandling(app);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.apiRequestSeconds.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  await registerOpenApi(app);
+  await app.register(healthRoutes);
+  await app.register(areaQueryRoutes);
+  await app.register(vehicleRoutes);
+  await app.register(districtRoutes);
+  await app.register(heatmapRoutes);
+  return app;
+}
+
+/**
+ * How read-only the client already is: 2 needs no `readonly` of ours, and 1
+ * refuses every setting, the time budget included, so it cannot serve the API.
+ */
+async function readonlyLevel(client: ClickHouseClient): Promise<number> {
+  const [row] = await queryRows<{ readonly: string | number }>(client, "SELECT getSetting('readonly') AS readonly");
+  const level = Number(row?.readonly ?? 0);
+  if (level === 1) {
+    throw new FleetlakeError('CONFIG_INVALID', {
+      detail: 'the ClickHouse user has readonly = 1, which also forbids the per-query time budget (max_execution_time): give the API a user whose profile sets readonly = 2',
+    });
+  }
+  return level;
+}

@@ -1,0 +1,81 @@
+/**
+ * JSON Schema pieces the routes share. Fastify validates requests and
+ * serializes responses with them, and @fastify/swagger publishes them as the
+ * OpenAPI document, so they are the one description of the API's shapes.
+ */
+export const VEHICLE_ID_PATTERN = '^[A-Za-z0-9._:-]{1,64}$';
+export const VEHICLE_TYPE_PATTERN = '^[a-z0-9_-]{1,32}$';
+const NUMBER = '-?\\d+(\\.\\d+)?';
+
+export const ERROR_SCHEMA_ID = 'ApiError';
+
+export const errorSchema = {
+  $id: ERROR_SCHEMA_ID,
+  type: 'object',
+  description: 'Every failure: a stable code from core/errors.ts and a message naming the field or limit at fault.',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', examples: ['API_PERIOD_TOO_LONG'] },
+    message: { type: 'string' },
+  },
+} as const;
+
+const errorRef = { $ref: `${ERROR_SCHEMA_ID}#` } as const;
+
+/** Error responses every query route can give. */
+export const errorResponses = {
+  400: errorRef,
+  404: errorRef,
+  502: errorRef,
+  503: errorRef,
+  504: errorRef,
+} as const;
+
+export const dateTime = (description: string) => ({ type: 'string', format: 'date-time', description }) as const;
+
+export const periodProperties = {
+  from: dateTime('start of the period, inclusive (RFC 3339, e.g. 2025-01-01T10:00:00Z)'),
+  to: dateTime('end of the period, exclusive; from <= ts < to'),
+} as const;
+
+export const limitProperty = (what: string, defaultLimit: number, maxLimit: number) =>
+  ({ type: 'integer', minimum: 1, default: defaultLimit, description: `most ${what} returned (at most ${maxLimit}, api.max_limit)` }) as const;
+
+export const bboxProperty = {
+  type: 'string',
+  pattern: `^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$`,
+  description: 'bounding box min_lon,min_lat,max_lon,max_lat (edges included), e.g. -73.62,45.49,-73.55,45.53',
+} as const;
+
+export const vehicleTypesQueryProperty = {
+  type: 'string',
+  pattern: '^[a-z0-9_-]{1,32}(,[a-z0-9_-]{1,32})*$',
+  description: 'comma-separated vehicle types, e.g. van,truck; absent means every type',
+} as const;
+
+export const statsSchema = {
+  type: 'object',
+  description: 'what the query cost, as ClickHouse reports it',
+  required: ['rows_read', 'bytes_read', 'elapsed_ms'],
+  properties: {
+    rows_read: { type: 'integer', description: 'rows ClickHouse read' },
+    bytes_read: { type: 'integer', description: 'uncompressed bytes ClickHouse read' },
+    elapsed_ms: { type: 'number', description: 'query time as ClickHouse reports it' },
+    cover_ms: { type: 'number', description: 'time the API spent computing the H3 cover of the area' },
+    index: { type: 'string', enum: ['h3', 'scan'], description: 'h3: only the cover cells were read; scan: the whole period was read and tested' },
+    index_note: { type: 'string', description: 'why the area was scanned rather than read by cells' },
+    h3_cells: { type: 'integer', description: 'res-8 H3 cells read (0 for a scan)' },
+    h3_boundary_cells: { type: 'integer', description: 'of those, the cells near an edge whose positions were tested with point-in-polygon' },
+  },
+} as const;
+
+export interface ApiStats {
+  rows_read: number;
+  bytes_read: number;
+  elapsed_ms: number;
+  cover_ms?: number;
+  index?: 'h3' | 'scan';
+  index_note?: string;
+  h3_cells?: number;
+  h3_boundary_cells?: number;
+}

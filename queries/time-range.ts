@@ -1,0 +1,51 @@
+import { FleetlakeError } from '../core/errors.ts';
+
+/** A half-open period: from <= ts < to, in milliseconds since the epoch. */
+export interface Period {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/**
+ * Checks a request's period: both ends RFC 3339 (the route schemas check the
+ * format; this parses), `to` after `from`, and no longer than the maximum.
+ */
+export function checkPeriod(from: string, to: string, maxMs: number): Period {
+  const fromMs = parseInstant(from, 'from');
+  const toMs = parseInstant(to, 'to');
+  if (toMs <= fromMs) {
+    throw new FleetlakeError('API_INVALID_PERIOD', { detail: `to (${to}) must be after from (${from}): the period is from <= ts < to` });
+  }
+  if (toMs - fromMs > maxMs) {
+    throw new FleetlakeError('API_PERIOD_TOO_LONG', { from, to, length: formatDurationMs(toMs - fromMs), max: formatDurationMs(maxMs) });
+  }
+  return { fromMs, toMs };
+}
+
+export function parseInstant(value: string, field: string): number {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new FleetlakeError('API_INVALID_PERIOD', { detail: `${field} ${JSON.stringify(value)} is not an RFC 3339 date-time` });
+  return ms;
+}
+
+const UNITS: readonly [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+  ['ms', 1],
+];
+
+/** 93_784_000 → "1d 2h 3m 4s": readable in error messages. */
+export function formatDurationMs(ms: number): string {
+  if (ms <= 0) return '0s';
+  if (ms < 1) return `${ms}ms`;
+  const parts: string[] = [];
+  let rest = Math.round(ms);
+  for (const [unit, size] of UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,15 @@
+-- A bloom-filter skip index on fleet.positions.vehicle_id, for vehicle tracks
+-- (GET /v1/vehicles/{id}/track, queries/sql/vehicle-track.sql). The sort key
+-- leads with the H3 cell and the hour, so one vehicle's positions are spread
+-- over many granules, each holding dozens of vehicles: without this index a
+-- track reads every granule of its period. With it, ClickHouse skips the
+-- granules whose filter rules the vehicle out.
+--
+-- Measured on 2.16 million generator positions (1,000 vehicles, 6 hours): a
+-- 6-hour track read 401,408 rows instead of 2,160,000, for an index of 0.4 %
+-- of the compressed data. Area queries are unaffected.
+--
+-- Parts written from now on carry the index; older parts are read whole until
+-- merges rewrite them, or at once after
+--   ALTER TABLE fleet.positions MATERIALIZE INDEX vehicle_id_bloom
+ALTER TABLE fleet.positions ADD INDEX IF NOT EXISTS vehicle_id_bloom vehicle_id TYPE bloom_filter(0.01) GRANULARITY 1;
