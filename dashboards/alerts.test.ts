@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '../core/names.ts';
+import { openTestLake, type TestLake } from '../test-support/lake.ts';
+import { checkAlertRule, evaluateRule, loadAlertRules, type AlertRule } from './harness/alert-rules.ts';
+import { generatedPositions, insertMetrics, insertPositions, metricRow } from './harness/lake-seed.ts';
+import { CLICKHOUSE_PLUGIN_ID, loadDatasource } from './harness/provisioning.ts';
+import { createQueryRunner, expandQuery, type RunQuery } from './harness/render.ts';
+
+/**
+ * The two paging alerts, proven on a lake: each rule's query runs as
+ * Grafana's evaluator would send it, and its reduce + threshold decide
+ * "firing" exactly when ops should be paged.
+ */
+const datasource = loadDatasource();
+const expectations = { datasourceUid: datasource.uid, pluginId: CLICKHOUSE_PLUGIN_ID, pluginVersion: datasource.jsonData.version };
+const rules = loadAlertRules();
+const rule = (uid: string) => rules.find((r) => r.uid === uid)!;
+const stopped = rule('fleetlake-ingest-stopped');
+const lagGrowing = rule('fleetlake-consumer-lag-growing');
+
+describe('alert rule files', () => {
+  it('provide the two paging rules, sound for Grafana', () => {
+    expect(rules.map((r) => r.uid)).toEqual(['fleetlake-ingest-stopped', 'fleetlake-consumer-lag-growing']);
+    for (const r of rules) expect(checkAlertRule(r, expectations)).toEqual([]);
+  });
+
+  it('refuses queries with variables or macros, and annotations provisioning would mangle', () => {
+    const broken: AlertRule = {
+      ...stopped,
+      query: { ...stopped.query, rawSql: 'SELECT 1 WHERE $__timeFilter(ts)', pluginVersion: '3.0.0' },
+      annotations: { summary: 'lag is {{ $values.B.Value }}' },
+    };
+    expect(checkAlertRule(broken, expectations)).toEqual([
+      `alert rule fleetlake-ingest-stopped: pluginVersion must be "${datasource.jsonData.version}", found "3.0.0"`,
+      'alert rule fleetlake-ingest-stopped: the query must hold no "$" (variables, macros): write time windows with now64()',
+      'alert rule fleetlake-ingest-stopped: annotation summary loses a "$" to environment expansion: write $$ for a literal $',
+    ]);
+  });
+});
+
+describe('alert rules on a lake', () => {
+  let lake: TestLake;
+  let run: RunQuery;
+
+  beforeAll(async () => {
+    lake = await openTestLake();
+    run = createQueryRunner(lake.ch.client, Object.fromEntries((datasource.jsonData.customSettings ?? []).map((s) => [s.setting, s.value])));
+  });
+  afterAll(async () => lake?.dispose());
+
+  async function evaluate(r: AlertRule) {
+    const now = Date.now();
+    const ctx = { fromMs: now - r.relativeTimeRange.from * 1000, toMs: now - r.relativeTimeRange.to * 1000, intervalMs: 0 };
+    return evaluateRule(r, await run(expandQuery(r.query.rawSql, [], ctx, r.uid)));
+  }
+
+  it('ingest stopped: fires on an empty lake and on stale data, and is quiet once fresh positions arrive', async () => {
+    expect((await evaluate(stopped))?.firing).toBe(true);
+    const now = Date.now();
+    await insertPositions(lake.ch.client, generatedPositions(3, now - 900_000, now - 600_000));
+    const stale = await evaluate(stopped);
+    expect(stale?.firing).toBe(true);
+    expect(stale?.value).toBeGreaterThan(600);
+    await insertPositions(lake.ch.client, generatedPositions(3, now - 60_000, now));
+    const fresh = await evaluate(stopped);
+    expect(fresh?.firing).toBe(false);
+    expect(fresh?.value).toBeLessThan(120);
+  });
+
+  it('consumer lag growing: quiet without reports and on a steady lag, fires when the lag keeps rising', async () => {
+    expect((await evaluate(lagGrowing))?.firing).toBe(false);
+    const now = Date.now();
+    const report = (partition: number, lag: (t: number) => number) =>
+      Array.from({ length: 13 * 12 }, (_, i) => now - 13 * 60_000 + i * 5000).map((t) =>
+        metricRow(t, 'ingest-a', 'consumer_lag', lag(t), { topic: TOPICS.positions, partition: String(partition) }));
+    await insertMetrics(lake.ch.client, [...report(0, () => 5000), ...report(1, (t) => 2000 + ((t / 1000) % 7))]);
+    const steady = await evaluate(lagGrowing);
+    expect(steady?.firing).toBe(false);
+    expect(Math.abs(steady!.value)).toBeLessThan(1);
+    // 300 more messages behind every second on one partition.
+    await insertMetrics(lake.ch.client, report(2, (t) => 300 * ((t - (now - 13 * 60_000)) / 1000)));
+    const growing = await evaluate(lagGrowing);
+    expect(growing?.firing).toBe(true);
+    expect(growing!.value).toBeCloseTo(300, 0);
+  });
+});
