@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { openClickHouse, queryRows } from '../core/clickhouse.ts';
+import { loadConfig } from '../core/config.ts';
+import { runCli } from '../cli/run.ts';
+import type { LakeStatus } from './status-page.ts';
+
+const BIN = fileURLToPath(new URL('../bin/fleetlake.js', import.meta.url));
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly apiUrl: string;
+  readonly output: () => string;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+/** `fleetlake start` as a user runs it, in its own process, on free ports. */
+async function start(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'start', '--vehicles', '200', '--interval', '1s', '--port', '0', '--clickhouse-http-port', '0'], {
+    env: { ...process.env, KAFKA_BROKERS: '', FLEETLAKE_LOG_LEVEL: 'warn', FLEETLAKE_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const apiUrl = await until(() => /fleetlake is running: (\S+)/.exec(output)?.[1], 60_000, () => `no start within 60 s:\n${output}`);
+  return { child, apiUrl, output: () => output };
+}
+
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, explain: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(explain());
+}
+
+const status = async (apiUrl: string) => (await (await fetch(`${apiUrl}/v1/status`)).json()) as LakeStatus;
+
+async function stop(running: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
+  running.child.kill('SIGINT');
+  return exited;
+}
+
+describe('fleetlake start (the all-in-one behind npm start)', () => {
+  it('runs generator → in-process queue → ingest → lake → API, stops without losing anything, and restarts on the same data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-start-'));
+    const first = await start(dataDir);
+
+    expect((await fetch(`${first.apiUrl}/health`)).status).toBe(200);
+    const early = await until(async () => {
+      const s = await status(first.apiUrl);
+      return s.rows_stored > 0 ? s : undefined;
+    }, 30_000, () => `no rows stored:\n${first.output()}`);
+    const later = await until(async () => {
+      const s = await status(first.apiUrl);
+      return s.rows_stored > early.rows_stored ? s : undefined;
+    }, 10_000, () => 'the row count did not grow');
+    expect(later.vehicles).toBeGreaterThan(0);
+    const latest = (await (await fetch(`${first.apiUrl}/v1/vehicles/latest`)).json()) as { vehicles: unknown[] };
+    expect(latest.vehicles.length).toBeGreaterThan(0);
+    expect(await (await fetch(first.apiUrl)).text()).toContain('positions / s');
+
+    // The running process owns the lake; `fleetlake sql` still answers, through its HTTP interface.
+    let sqlOut = '';
+    const sqlCode = await runCli(['sql', 'SELECT count() > 0 FROM fleet.positions'], {
+      env: { FLEETLAKE_DATA_DIR: dataDir, FLEETLAKE_LOG_LEVEL: 'silent' },
+      stdout: new Writable({ write: (c: Buffer, _e, done) => ((sqlOut += c.toString()), done()) }),
+      stderr: new Writable({ write: (_c, _e, done) => done() }),
+    });
+    expect(sqlCode).toBe(0);
+    expect(sqlOut).toBe('1\n');
+
+    const lastSeen = (await status(first.apiUrl)).rows_stored;
+    expect(await stop(first)).toBe(0);
+    expect(first.output()).toContain('everything accepted is stored');
+
+    const ch = openClickHouse(loadConfig({ env: { FLEETLAKE_DATA_DIR: dataDir } }));
+    const [stored] = await queryRows<{ n: string; rejects: string }>(ch.client, 'SELECT (SELECT count() FROM fleet.positions) AS n, (SELECT count() FROM fleet.ingest_rejects) AS rejects');
+    await ch.close();
+    expect(Number(stored?.n)).toBeGreaterThanOrEqual(lastSeen);
+    expect(stored?.rejects).toBe('0');
+
+    const second = await start(dataDir);
+    const resumed = await status(second.apiUrl);
+    expect(resumed.rows_stored).toBeGreaterThanOrEqual(Number(stored?.n));
+    expect(await stop(second)).toBe(0);
+  });
+
+  it('goes through the broker when KAFKA_BROKERS is set', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-start-kafka-'));
+    const topic = `allinone-${randomUUID()}`;
+    const running = await start(dataDir, {
+      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+      FLEETLAKE_TOPIC: topic,
+      FLEETLAKE_INGEST_GROUP: `allinone-${randomUUID()}`,
+      FLEETLAKE_TOPIC_PARTITIONS: '2',
+    });
+    const page = await (await fetch(running.apiUrl)).text();
+    expect(page).toContain('Kafka (');
+    await until(async () => ((await status(running.apiUrl)).rows_stored > 0 ? true : undefined), 45_000, () => `nothing arrived through Kafka:\n${running.output()}`);
+    expect(await stop(running)).toBe(0);
+  });
+});

@@ -1,0 +1,145 @@
+import { openClickHouse, type ClickHouseClient } from '../core/clickhouse.ts';
+import type { FleetlakeConfig } from '../core/config.ts';
+import { errorMessage } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { createMetrics } from '../core/metrics.ts';
+import { createKafkaSink, runGenerator, type PositionSink, type RunSummary } from '../generator/index.ts';
+import { createInProcessSource, createKafkaSource, kafkaSourceOptions, runIngest, type IngestSource, type IngestSummary } from '../ingest/index.ts';
+import { buildApp } from '../queries/app.ts';
+import { ensureDistricts } from '../queries/districts-store.ts';
+import { migrate } from '../schema/migrate.ts';
+import { startClickHouseHttp, type ClickHouseHttpEndpoint } from './clickhouse-http.ts';
+import { statusPage } from './status-page.ts';
+
+export interface AllInOneOptions {
+  readonly vehicles: number;
+  readonly intervalMs: number;
+  readonly seed: number;
+  readonly host: string;
+  readonly port: number;
+  /** Port of the embedded lake's read-only ClickHouse HTTP interface on loopback; 0 picks a free one. */
+  readonly clickhouseHttpPort: number;
+}
+
+export interface AllInOne {
+  readonly apiUrl: string;
+  /** Embedded mode only: where other processes (fleetlake sql, Grafana) read the lake. */
+  readonly clickhouseHttpUrl?: string;
+  /** Stops in the order data flows, so that everything the generator handed over is stored. */
+  stop(): Promise<void>;
+  /** Settles when a stage fails for good (it rejects) or after stop() (it resolves). */
+  readonly done: Promise<void>;
+}
+
+/** Positions held between the generator and ingest before the generator waits: bounded, so memory is. */
+const IN_PROCESS_CAPACITY = 50_000;
+
+/**
+ * fleetlake in one process: migrate, a live generator, ingest and the query
+ * API on one lake. Without a broker the generator and ingest are joined by a
+ * bounded in-process source that goes through the same ingest core (batching,
+ * validation, rejects, metrics) as Kafka; with kafka.brokers set they go
+ * through the broker.
+ */
+export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOptions, logger: Logger): Promise<AllInOne> {
+  const ch = openClickHouse(config);
+  const cleanup: (() => Promise<void>)[] = [() => ch.close()];
+  const unwind = async () => {
+    for (const step of cleanup.reverse()) await step().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'stopping'));
+  };
+  try {
+    const migrated = await migrate(ch.client, config);
+    if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'lake migrated');
+    const districts = await ensureDistricts(ch.client);
+    if (districts.loadedFrom) logger.info({ districts: districts.count, from: districts.loadedFrom }, 'districts loaded');
+
+    const metrics = createMetrics();
+    const viaBroker = config.kafka.brokers.length > 0;
+    const { source, sink, endSource } = viaBroker ? await brokerPath(config, logger) : inProcessPath();
+    const ingestStop = new AbortController();
+    const ingestConfig = { ...config, ingest: { ...config.ingest, metrics_port: 0 } }; // the API serves /metrics for the whole process
+    const ingestDone = runIngest({ source, client: ch.client, config: ingestConfig, logger: logger.child({ stage: 'ingest' }), metrics, signal: ingestStop.signal });
+
+    const generatorStop = new AbortController();
+    const generatorDone = runGenerator({
+      fleet: { vehicles: options.vehicles, intervalMs: options.intervalMs, seed: options.seed },
+      schedule: { kind: 'live' },
+      sink,
+      signal: generatorStop.signal,
+      metrics,
+    });
+
+    const endpoint = ch.mode === 'embedded' ? await serveLakeOverHttp(ch.reader, options.clickhouseHttpPort, logger) : undefined;
+    if (endpoint) {
+      ch.advertise(endpoint.url);
+      cleanup.push(() => endpoint.close());
+    }
+    const describe = () =>
+      `migrate, a generator of ${options.vehicles.toLocaleString('en')} vehicles reporting every ${options.intervalMs / 1000} s, ` +
+      `${viaBroker ? `Kafka (${config.kafka.brokers.join(', ')})` : 'an in-process queue'}, ingest and this API, on ${ch.mode === 'embedded' ? `the embedded lake in ${ch.location}` : ch.location}`;
+    // Per-request logs stay quiet here (the status page polls); `fleetlake serve` logs them.
+    const apiLogger = logger.child({ stage: 'api' }, { level: logger.levelVal > 40 ? logger.level : 'warn' });
+    const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, config, logger: apiLogger, metrics });
+    await app.register(statusPage, { client: ch.reader, describe, clickhouseHttp: endpoint?.url });
+    const apiUrl = await app.listen({ host: options.host, port: options.port });
+    cleanup.push(() => app.close());
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        generatorStop.abort();
+        await settle(generatorDone, logger, 'generator');
+        await sink.close();
+        endSource();
+        ingestStop.abort();
+        const summary = await settle(ingestDone, logger, 'ingest');
+        if (summary) logger.info({ rows: summary.rows, rejects: summary.rejects }, 'ingest flushed');
+        await unwind();
+      })());
+    // A stage that fails for good stops the others: a half-running all-in-one would only mislead.
+    const done = Promise.race([generatorDone, ingestDone]).then(
+      () => stopping ?? stop(),
+      async (err: unknown) => {
+        await stop();
+        throw err;
+      },
+    );
+    return { apiUrl, clickhouseHttpUrl: endpoint?.url, stop, done };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+
+  function inProcessPath(): { source: IngestSource; sink: PositionSink; endSource: () => void } {
+    const queue = createInProcessSource({ capacity: IN_PROCESS_CAPACITY });
+    return { source: queue, sink: { send: (batch) => queue.push(batch), close: async () => {} }, endSource: () => queue.end() };
+  }
+}
+
+async function brokerPath(config: FleetlakeConfig, logger: Logger): Promise<{ source: IngestSource; sink: PositionSink; endSource: () => void }> {
+  const { brokers, client_id, topic, partitions } = config.kafka;
+  const sink = await createKafkaSink({ brokers, clientId: client_id, topic, partitions, compression: config.generator.compression, logger: logger.child({ stage: 'generator' }) });
+  return { source: createKafkaSource(kafkaSourceOptions(config, logger.child({ stage: 'ingest' }))), sink, endSource: () => {} };
+}
+
+/** The port asked for, or any free one when it is taken (a local ClickHouse server often holds 8123). */
+async function serveLakeOverHttp(client: ClickHouseClient, port: number, logger: Logger): Promise<ClickHouseHttpEndpoint> {
+  try {
+    return await startClickHouseHttp(client, { port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    const endpoint = await startClickHouseHttp(client, { port: 0 });
+    logger.warn({ wanted: port, url: endpoint.url }, 'port taken: the lake is served over HTTP on another port');
+    return endpoint;
+  }
+}
+
+async function settle<T extends RunSummary | IngestSummary>(run: Promise<T>, logger: Logger, stage: string): Promise<T | undefined> {
+  try {
+    return await run;
+  } catch (err) {
+    logger.error({ err: errorMessage(err), stage }, 'stage failed');
+    return undefined;
+  }
+}
+
