@@ -3,12 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openClickHouse, queryRows } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
-import { runCli } from '../cli/run.ts';
+import { runFleetlake } from '../test-support/run-fleetlake.ts';
 import type { LakeStatus } from './status-page.ts';
 
 const BIN = fileURLToPath(new URL('../bin/fleetlake.js', import.meta.url));
@@ -76,14 +75,10 @@ describe('fleetlake start (the all-in-one behind npm start)', () => {
     expect(await (await fetch(first.apiUrl)).text()).toContain('positions / s');
 
     // The running process owns the lake; `fleetlake sql` still answers, through its HTTP interface.
-    let sqlOut = '';
-    const sqlCode = await runCli(['sql', 'SELECT count() > 0 FROM fleet.positions'], {
-      env: { FLEETLAKE_DATA_DIR: dataDir, FLEETLAKE_LOG_LEVEL: 'silent' },
-      stdout: new Writable({ write: (c: Buffer, _e, done) => ((sqlOut += c.toString()), done()) }),
-      stderr: new Writable({ write: (_c, _e, done) => done() }),
-    });
-    expect(sqlCode).toBe(0);
-    expect(sqlOut).toBe('1\n');
+    const sql = await runFleetlake(['sql', 'SELECT count() > 0 FROM fleet.positions'], { FLEETLAKE_DATA_DIR: dataDir });
+    expect(sql.code).toBe(0);
+    expect(sql.stdout).toBe('1\n');
+    expect(sql.stderr).toContain('reading it through http://127.0.0.1:');
 
     const lastSeen = (await status(first.apiUrl)).rows_stored;
     expect(await stop(first)).toBe(0);

@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
-import { runCli } from '../cli/run.ts';
+import { runFleetlake } from '../test-support/run-fleetlake.ts';
 import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { startClickHouseHttp, type ClickHouseHttpEndpoint } from './clickhouse-http.ts';
 
@@ -47,17 +46,7 @@ describe('the ClickHouse HTTP interface of an embedded lake', () => {
   });
 
   it('serves `fleetlake sql` pointed at it with CLICKHOUSE_URL, in any format', async () => {
-    let out = '';
-    const stdout = new Writable({
-      write(chunk: Buffer, _e, done) {
-        out += chunk.toString();
-        done();
-      },
-    });
-    const code = await runCli(['sql', '--format', 'CSVWithNames', 'SELECT vehicle_id, vehicle_type FROM fleet.positions'], {
-      env: { CLICKHOUSE_URL: endpoint.url, FLEETLAKE_LOG_LEVEL: 'silent' },
-      stdout,
-    });
+    const { code, stdout: out } = await runFleetlake(['sql', '--format', 'CSVWithNames', 'SELECT vehicle_id, vehicle_type FROM fleet.positions'], { CLICKHOUSE_URL: endpoint.url });
     expect(code).toBe(0);
     expect(out).toBe('"vehicle_id","vehicle_type"\n"v-00001","van"\n');
   });

@@ -1,27 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run.ts';
+import { runFleetlake } from '../test-support/run-fleetlake.ts';
 
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const out = capture();
-  const err = capture();
-  const code = await runCli(argv, { env: { FLEETLAKE_LOG_LEVEL: 'silent', ...env }, stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runFleetlake(argv, env);
 
 describe('fleetlake CLI', () => {
   it('lists its commands', async () => {

@@ -1,9 +1,8 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run.ts';
+import { runFleetlake } from '../test-support/run-fleetlake.ts';
 import { coverArea } from './area-cover.ts';
 import { loadNamedQueries, NAMED_SQL_DIR, QUERY_NAMES, readNamedQuery, type QueryName } from './named-sql.ts';
 import { cellsParam, dateTimeParam, multiPolygonParam, type ParamValues } from './param-text.ts';
@@ -76,15 +75,8 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
 
   it('gives the same rows as the API runner for every file', async () => {
     for (const [name, params] of cases) {
-      let out = '';
-      const stdout = new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          out += chunk.toString();
-          done();
-        },
-      });
       const args = ['sql', '--file', join(NAMED_SQL_DIR, `${name}.sql`), '--format', 'JSONEachRow', ...Object.entries(params).flatMap(([k, v]) => ['--param', `${k}=${v}`])];
-      const code = await runCli(args, { env: { FLEETLAKE_DATA_DIR: t.lake.dataDir, FLEETLAKE_LOG_LEVEL: 'silent' }, stdout });
+      const { code, stdout: out } = await runFleetlake(args, { FLEETLAKE_DATA_DIR: t.lake.dataDir });
       expect(code, name).toBe(0);
       const rows = out.trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
       expect(rows.length, name).toBeGreaterThan(0);

@@ -1,34 +1,20 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeCalibration } from '../../estimator/calibration.ts';
 import type { Estimate } from '../../estimator/estimate.ts';
 import { fixedCalibration } from '../../estimator/test-fixtures.ts';
-import { runCli } from '../run.ts';
+import { runFleetlake } from '../../test-support/run-fleetlake.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetlake-estimate-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const calibrationFile = join(dir, 'calibration.json');
 writeCalibration(calibrationFile, fixedCalibration(20, 50_000));
 
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(Buffer.from(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(argv, { env: { FLEETLAKE_LOG_LEVEL: 'silent', FLEETLAKE_CALIBRATION: calibrationFile }, stdout: out.stream, stderr: err.stream });
-  return { code, out: out.text(), err: err.text() };
+  const { code, stdout, stderr } = await runFleetlake(argv, { FLEETLAKE_CALIBRATION: calibrationFile });
+  return { code, out: stdout, err: stderr };
 }
 
 describe('fleetlake estimate', () => {

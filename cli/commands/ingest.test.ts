@@ -1,23 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePosition } from '../../core/position.ts';
-import { runCli } from '../run.ts';
+import { runFleetlake } from '../../test-support/run-fleetlake.ts';
 
-/** Runs `fleetlake ...` in this process with a clean environment and captured output. */
-async function fleetlake(argv: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) => new Writable({ write: (chunk: Buffer, _enc, done) => (append(chunk.toString()), done()) });
-  const code = await runCli(argv, {
-    env: { FLEETLAKE_LOG_LEVEL: 'silent', FLEETLAKE_INGEST_METRICS_PORT: '0', ...env },
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-  });
-  return { code, stdout, stderr };
-}
+/** `fleetlake ...` in this process, with no Prometheus port of its own. */
+const fleetlake = (argv: string[], env: Record<string, string> = {}) => runFleetlake(argv, { FLEETLAKE_INGEST_METRICS_PORT: '0', ...env });
 
 describe('fleetlake ingest', () => {
   let dir: string;

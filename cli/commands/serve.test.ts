@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAMED_SQL_DIR } from '../../queries/named-sql.ts';
+import { captureStream, runFleetlake } from '../../test-support/run-fleetlake.ts';
 import { runCli } from '../run.ts';
 
 /**
@@ -16,23 +16,7 @@ describe('fleetlake serve, districts and area-cells', () => {
   let dir: string;
   const files = mkdtempSync(join(tmpdir(), 'fleetlake-cli-files-'));
 
-  function capture() {
-    let text = '';
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        text += chunk.toString();
-        done();
-      },
-    });
-    return { stream, text: () => text };
-  }
-
-  async function fleetlake(...argv: string[]) {
-    const stdout = capture();
-    const stderr = capture();
-    const code = await runCli(argv, { env: { FLEETLAKE_DATA_DIR: dir, FLEETLAKE_LOG_LEVEL: 'silent' }, stdout: stdout.stream, stderr: stderr.stream });
-    return { code, stdout: stdout.text(), stderr: stderr.text() };
-  }
+  const fleetlake = (...argv: string[]) => runFleetlake(argv, { FLEETLAKE_DATA_DIR: dir });
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'fleetlake-cli-lake-'));
@@ -79,8 +63,8 @@ describe('fleetlake serve, districts and area-cells', () => {
   it('serve loads the default districts into an empty table and answers over HTTP until stopped', async () => {
     expect((await fleetlake('sql', 'TRUNCATE TABLE fleet.districts')).code).toBe(0);
     const stop = new AbortController();
-    const stdout = capture();
-    const running = runCli(['serve', '--port', '0'], { env: { FLEETLAKE_DATA_DIR: dir, FLEETLAKE_LOG_LEVEL: 'silent' }, stdout: stdout.stream, stopSignal: stop.signal });
+    const stdout = captureStream();
+    const running = runCli(['serve', '--port', '0'], { env: { FLEETLAKE_DATA_DIR: dir, FLEETLAKE_LOG_LEVEL: 'silent' }, stdout, stopSignal: stop.signal });
     let address: string | undefined;
     for (let i = 0; i < 200 && !address; i++) {
       address = /fleetlake API on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout.text())?.[1];
