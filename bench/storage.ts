@@ -169,12 +169,18 @@ function streetPolygon(lat: number, lon: number, halfMetres: number): [number, n
   return [[[lon - dLon, lat - dLat], [lon + dLon, lat - dLat], [lon + dLon, lat + dLat], [lon - dLon, lat + dLat], [lon - dLon, lat - dLat]]];
 }
 
-/** Rows in the granules the primary index keeps: what an area query must read at most. */
+/**
+ * Rows in the granules the primary index keeps: what an area query must read at
+ * most. The hour bound repeats `ts < to` in the key's own terms: from `ts < to`
+ * alone the index can only infer toStartOfHour(ts) <= toStartOfHour(to), which
+ * drags in the hour starting at `to`.
+ */
 async function estimateRows(ch: ClickHouse, table: string, cells: bigint[], from: Date, to: Date): Promise<number> {
   const plan = await queryRows<{ rows: string }>(
     ch.client,
     `EXPLAIN ESTIMATE SELECT count() FROM ${table}
-     WHERE h3_cell IN {cells:Array(UInt64)} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}`,
+     WHERE h3_cell IN {cells:Array(UInt64)} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+       AND toStartOfHour(ts) <= toStartOfHour({to:DateTime64(3, 'UTC')} - INTERVAL 1 MILLISECOND)`,
     { cells, from: from.toISOString().replace('T', ' ').replace('Z', ''), to: to.toISOString().replace('T', ' ').replace('Z', '') },
   );
   return plan.reduce((sum, p) => sum + Number(p.rows), 0);

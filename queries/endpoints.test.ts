@@ -102,19 +102,22 @@ describe('query API endpoints', () => {
 
   it('GET /v1/districts/{id}/count counts vehicles whose last position in the look-back window is inside', async () => {
     const at = t.fromMs + 3_600_000;
-    const [expected] = await queryRows<{ inside: string; seen: string }>(
+    // Brute force for every district; the busiest one is checked, so the count compared is not a trivial zero.
+    const [expected] = await queryRows<{ id: string; name: string; inside: string; seen: string }>(
       t.lake.ch.client,
-      `SELECT countIf(pointInPolygon(p, (SELECT polygons FROM fleet.districts WHERE id = 'd06'))) AS inside, count() AS seen
+      `SELECT d.id AS id, d.name AS name, countIf(pointInPolygon(p, d.polygons)) AS inside, count() AS seen
        FROM (SELECT vehicle_id, argMax((toFloat64(lon), toFloat64(lat)), ts) AS p FROM fleet.positions
-             WHERE ts > {at:DateTime64(3, 'UTC')} - INTERVAL 5 MINUTE AND ts <= {at:DateTime64(3, 'UTC')} GROUP BY vehicle_id)`,
+             WHERE ts > {at:DateTime64(3, 'UTC')} - INTERVAL 5 MINUTE AND ts <= {at:DateTime64(3, 'UTC')} GROUP BY vehicle_id) AS last
+       CROSS JOIN fleet.districts AS d
+       GROUP BY d.id, d.name ORDER BY inside DESC, id LIMIT 1`,
       { at: dateTimeParam(at) },
     );
-    const body = (await get(`/v1/districts/d06/count?ts=${iso(at)}`)).json<Record<string, unknown>>();
-    expect(body).toEqual({ district_id: 'd06', name: 'South-Centre West-Centre', ts: iso(at), lookback: '5m', vehicles: Number(expected!.inside), vehicles_seen: 80 });
+    expect(Number(expected!.inside)).toBeGreaterThan(0);
     expect(Number(expected!.seen)).toBe(80);
-    expect(body.vehicles).toBeGreaterThan(0);
+    const body = (await get(`/v1/districts/${expected!.id}/count?ts=${iso(at)}`)).json<Record<string, unknown>>();
+    expect(body).toEqual({ district_id: expected!.id, name: expected!.name, ts: iso(at), lookback: '5m', vehicles: Number(expected!.inside), vehicles_seen: 80 });
     // Without ts it is now: a minute after the data, so within the 5-minute window.
-    expect((await get('/v1/districts/d06/count')).json()).toMatchObject({ ts: iso(t.nowMs), vehicles_seen: 80 });
+    expect((await get(`/v1/districts/${expected!.id}/count`)).json()).toMatchObject({ ts: iso(t.nowMs), vehicles_seen: 80 });
   });
 
   it('GET /v1/heatmap counts positions and vehicles per cell, at coarser resolutions and inside a box', async () => {

@@ -10,6 +10,11 @@
 -- Exactly-once ingest relies on insert_deduplication_token plus the
 -- deduplication window below (docs/ingest.md).
 --
+-- index_granularity = 2048, a quarter of the default: a cell-hour holds a few
+-- thousand positions, so with 8192-row granules an area query read several
+-- times the rows it needed (bench:query, docs/api.md); the extra marks cost
+-- a fraction of a byte per thousand rows.
+--
 -- The TTL here is the default (30 days hot, 7 years in all); `fleetlake migrate`
 -- replaces it with the configured retention.* values.
 CREATE TABLE IF NOT EXISTS fleet.positions
@@ -29,5 +34,6 @@ ORDER BY (h3_cell, toStartOfHour(ts), vehicle_id, ts)
 TTL toDateTime(ts) + INTERVAL 30 DAY TO VOLUME 'cold',
     toDateTime(ts) + INTERVAL 7 YEAR DELETE
 SETTINGS storage_policy = 'fleet_tiered',
+         index_granularity = 2048,
          non_replicated_deduplication_window = 10000,
          ttl_only_drop_parts = 1;
