@@ -34,9 +34,11 @@ WHERE ((empty({interior_cells:Array(UInt64)}) AND empty({boundary_cells:Array(UI
         OR h3_cell IN (SELECT arrayJoin(arrayConcat({boundary_cells:Array(UInt64)},
                                                      arrayFlatten(arrayMap(c -> h3ToChildren(c, 8), {interior_cells:Array(UInt64)}))))))
   AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
-  -- ts < to again in the sort key's terms: from ts < to alone the index infers only
-  -- toStartOfHour(ts) <= toStartOfHour(to) and reads the hour starting at `to` too.
-  AND toStartOfHour(ts) <= toStartOfHour({to:DateTime64(3, 'UTC')} - INTERVAL 1 MILLISECOND)
+  -- The period again, in the sort key's own terms: ClickHouse does not carry a
+  -- bound on ts over to toStartOfHour(ts), so without this line the index reads
+  -- every hour of a cell up to `to` (docs/storage.md).
+  AND toStartOfHour(ts) BETWEEN toStartOfHour({from:DateTime64(3, 'UTC')})
+                            AND toStartOfHour({to:DateTime64(3, 'UTC')} - INTERVAL 1 MILLISECOND)
   AND toFloat64(speed_kmh) >= {min_speed_kmh:Float64}
   -- p.vehicle_type is the column; plain vehicle_type would be the argMax alias above.
   AND (empty({vehicle_types:Array(String)}) OR p.vehicle_type IN {vehicle_types:Array(String)})
