@@ -36,21 +36,23 @@ describe('consumer group rebalances', () => {
       const done = runIngest({ source: createKafkaSource(kafkaSourceOptions(memberConfig, logger)), client: lake.ch.client, config: memberConfig, logger, signal: stop.signal });
       return { stop: () => (stop.abort(), done) };
     };
-    const streaming = (async () => {
-      for (let i = 0; i < all.length; i += 1000) {
-        await topics.produce(all.slice(i, i + 1000));
-        await pause(150);
+    // The stream is tied to membership, so every member surely owns partitions while data flows,
+    // however fast the machine: each third is produced after a change of members.
+    const produceSlowly = async (messages: typeof all, chunk: number, gapMs: number) => {
+      for (let i = 0; i < messages.length; i += chunk) {
+        await topics.produce(messages.slice(i, i + chunk));
+        await pause(gapMs);
       }
-    })();
-    streaming.catch(() => undefined);
+    };
+    const third = Math.ceil(all.length / 3);
 
     const a = member('A');
-    await pause(3000);
+    await produceSlowly(all.slice(0, third), 1000, 150);
     const b = member('B');
-    await pause(3000);
-    await a.stop();
+    await produceSlowly(all.slice(third, 2 * third), 1000, 150);
+    await a.stop(); // with batches of the second third still in flight
     const c = member('C');
-    await streaming;
+    await produceSlowly(all.slice(2 * third), 500, 300);
     const ends = await topics.ends();
     await waitFor('all offsets committed', async () => JSON.stringify([...(await topics.committed())].sort()) === JSON.stringify([...ends].sort()));
     await Promise.all([b.stop(), c.stop()]);
