@@ -22,16 +22,8 @@ interface LatestQuery {
   readonly limit: number;
 }
 
-/** A row of queries/sql/vehicles-latest.sql. */
-interface LatestRow {
-  readonly vehicle_id: string;
-  readonly ts: string;
-  readonly lat: number;
-  readonly lon: number;
-  readonly speed_kmh: number;
-  readonly heading_deg: number;
-  readonly vehicle_type: string;
-}
+/** A row of queries/sql/vehicles-latest.sql: a track point and whose it is. */
+type LatestRow = TrackRow & { readonly vehicle_id: string };
 
 const positionProperties = {
   ts: { type: 'string', format: 'date-time' },
