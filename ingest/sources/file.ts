@@ -5,7 +5,7 @@ import { extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
-import { parsePosition } from '../../core/position.ts';
+import { scanPosition } from '../../core/position-scanner.ts';
 import type { Decode, IngestSource, StreamRef } from '../types.ts';
 import { decodeCsvLine, parseCsvHeader } from './csv.ts';
 import { createFileProgress } from './file-progress.ts';
@@ -38,7 +38,7 @@ export async function inspectFile(file: string, format?: FileFormat): Promise<Fi
   const sha256 = await hashFile(path);
   const firstLine = await readFirstLine(path);
   const chosen = format ?? formatOf(path, firstLine);
-  if (chosen === 'ndjson') return { path, format: chosen, sha256, decode: parsePosition };
+  if (chosen === 'ndjson') return { path, format: chosen, sha256, decode: scanPosition };
   const layout = parseCsvHeader(firstLine ?? '');
   if ('problem' in layout) throw new FleetlakeError('INGEST_FILE_INVALID', { path, detail: `bad CSV header: ${layout.problem}` });
   return { path, format: chosen, sha256, decode: (raw, bounds) => decodeCsvLine(layout, typeof raw === 'string' ? raw : raw.toString('utf8'), bounds) };

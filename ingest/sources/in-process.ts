@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parsePosition } from '../../core/position.ts';
+import { scanPosition } from '../../core/position-scanner.ts';
 import type { IngestSource, PartitionLag, SourceMessage, StreamRef } from '../types.ts';
 
 export interface InProcessMessage {
@@ -58,7 +58,7 @@ export function createInProcessSource(options: InProcessSourceOptions = {}): InP
   return {
     kind: 'inprocess',
     replayable: false,
-    decode: parsePosition,
+    decode: scanPosition,
 
     async push(messages) {
       if (ended) throw new Error('the in-process source has ended');

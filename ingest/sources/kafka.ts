@@ -2,7 +2,7 @@ import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer
 import type { FleetlakeConfig } from '../../core/config.ts';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { parsePosition } from '../../core/position.ts';
+import { scanPosition } from '../../core/position-scanner.ts';
 import type { IngestSource, PartitionLag, Reject } from '../types.ts';
 import { createBatchDelivery } from './kafka-delivery.ts';
 import { createKafkaLogger } from './kafka-logger.ts';
@@ -64,7 +64,7 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
   return {
     kind: 'kafka',
     replayable: true,
-    decode: parsePosition,
+    decode: scanPosition,
 
     async run(sink, signal) {
       try {
