@@ -28,7 +28,7 @@ import { TABLES } from '../core/names.ts';
 import { parsePosition, type Position } from '../core/position.ts';
 import { backfillMessages, createKafkaSink, runGenerator } from '../generator/index.ts';
 import { createClickHouseWriter } from '../ingest/clickhouse-writer.ts';
-import { encodePositionLine } from '../ingest/encode-batch.ts';
+import { createTsvBody, type TsvBody } from '../ingest/encode-batch.ts';
 import { createKafkaSource, kafkaSourceOptions, runIngest } from '../ingest/index.ts';
 import { migrate } from '../schema/migrate.ts';
 
@@ -133,8 +133,8 @@ async function consumeOnly(config: FleetlakeConfig, total: number): Promise<numb
 async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number) {
   const writer = createClickHouseWriter(ch.client);
   const batchRows = config.ingest.batch_rows;
-  let pending: string[] = [];
-  let current = '';
+  let pending: Buffer[] = [];
+  let current: TsvBody = createTsvBody();
   let rows = 0;
   let batches = 0;
   let insertMs = 0;
@@ -151,14 +151,14 @@ async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number
     const check = parsePosition(m.value);
     if (!check.ok) continue;
     if (sample.length < batchRows) sample.push(check.position);
-    current += encodePositionLine(check.position);
+    current.add(check.position);
     if (++rows % batchRows === 0) {
-      pending.push(current);
-      current = '';
+      pending.push(current.bytes());
+      current = createTsvBody();
       if (pending.length >= 8) await flushRound();
     }
   }
-  if (current) pending.push(current);
+  if (current.rows > 0) pending.push(current.bytes());
   await flushRound();
   const formats = await compareFormats(ch, sample);
   await truncate(ch);
@@ -169,19 +169,30 @@ async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number
 async function compareFormats(ch: ClickHouse, rows: readonly Position[]) {
   const columns = '(vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type)';
   const fixed = (p: Position) => ({ lat: p.lat.toFixed(6), lon: p.lon.toFixed(6), speed: p.speed_kmh.toFixed(1), heading: Math.round(p.heading_deg) % 360, ts: (p.ts_ms / 1000).toFixed(3) });
+  const tsvLine = (p: Position) => {
+    const line = createTsvBody();
+    line.add(p);
+    return line.bytes().toString('latin1');
+  };
   const encoders: Record<string, (p: Position) => string> = {
-    TabSeparated: (p) => encodePositionLine(p),
-    CSV: (p) => encodePositionLine(p).replaceAll('\t', ','),
+    CSV: (p) => tsvLine(p).replaceAll('\t', ','),
     JSONCompactEachRow: (p) => { const f = fixed(p); return `[${JSON.stringify(p.vehicle_id)},"${f.ts}",${f.lat},${f.lon},${f.speed},${f.heading},${JSON.stringify(p.vehicle_type)}]\n`; },
     JSONEachRow: (p) => { const f = fixed(p); return JSON.stringify({ vehicle_id: p.vehicle_id, ts: f.ts, lat: f.lat, lon: f.lon, speed_kmh: f.speed, heading_deg: f.heading, vehicle_type: p.vehicle_type }) + '\n'; },
   };
+  const bodies: Record<string, () => Buffer | string> = {
+    TabSeparated: () => {
+      const body = createTsvBody();
+      for (const p of rows) body.add(p);
+      return body.bytes();
+    },
+    ...Object.fromEntries(Object.entries(encoders).map(([format, encode]) => [format, () => rows.map(encode).join('')])),
+  };
   const results: { format: string; rate: number }[] = [];
-  for (const [format, encode] of Object.entries(encoders)) {
+  for (const [format, encode] of Object.entries(bodies)) {
     let best = Infinity;
     for (let round = 0; round < 3; round++) {
       const started = performance.now();
-      let body = '';
-      for (const p of rows) body += encode(p);
+      const body = encode();
       const r = await ch.client.exec({ query: `INSERT INTO ${TABLES.positions} ${columns} SETTINGS insert_deduplication_token = 'format-${format}-${round}' FORMAT ${format}`, values: Readable.from([body]) });
       r.stream.destroy();
       best = Math.min(best, performance.now() - started);

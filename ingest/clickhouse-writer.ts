@@ -6,7 +6,7 @@ import type { Reject, SourceKind } from './types.ts';
 
 /** The two idempotent writes of a batch. Both throw on any ClickHouse failure; the caller retries with the same token. */
 export interface IngestWriter {
-  insertPositions(token: string, body: string): Promise<void>;
+  insertPositions(token: string, body: Buffer): Promise<void>;
   insertRejects(token: string, source: SourceKind, rejects: readonly Reject[]): Promise<void>;
 }
 
@@ -17,7 +17,7 @@ export interface IngestWriter {
  * on the session would silently deduplicate the next unrelated insert.
  */
 export function createClickHouseWriter(client: ClickHouseClient): IngestWriter {
-  const insert = async (table: string, columns: readonly string[], format: string, token: string, body: string) => {
+  const insert = async (table: string, columns: readonly string[], format: string, token: string, body: Buffer | string) => {
     const result = await client.exec({
       // Pinned so that a server profile turning deduplication off or inserts asynchronous cannot break exactly-once.
       query: `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = ${quote(token)} FORMAT ${format}`,

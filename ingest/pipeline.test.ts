@@ -28,7 +28,7 @@ function harness(options: { rows: number; failInserts?: number; claim?: (first: 
     async insertPositions(token, body) {
       await gate;
       if (failures-- > 0) throw new Error('Table fleet.positions does not exist');
-      log.push(`insert ${token} rows=${body.split('\n').length - 1}`);
+      log.push(`insert ${token} rows=${body.toString().split('\n').length - 1}`);
     },
     async insertRejects(token, _source, rejects) {
       log.push(`rejects ${token} ${rejects.map((r) => `${r.offset}:${r.reason}`).join(',')}`);
