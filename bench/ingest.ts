@@ -5,12 +5,14 @@
  * ClickHouse) and, in the same run, the two limits it sits between: the
  * broker's consume-only rate with kafkajs and ClickHouse's insert rate for the
  * same rows from memory, plus the insert formats both client modes accept.
- * Then p99 freshness with a live generator paced at --rate positions/s.
+ * Then p99 freshness with a live generator paced at --rate positions/s, its
+ * NDJSON sent by the Java Kafka client (bench/line-producer): kafkajs' producer
+ * alone would need more than one of a small machine's cores at 50 000/s.
  * Uses KAFKA_BROKERS when set, else starts a local broker; an embedded lake in
  * a temporary directory (or CLICKHOUSE_URL). Smoke run:
  *   npm run bench:ingest -- --positions 20000 --vehicles 1000 --rate 2000 --paced 15s
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -19,6 +21,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { ensureKafka } from '../broker/fetch-kafka.ts';
 import { startLocalKafka, type LocalKafka } from '../broker/local-kafka.ts';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig, type FleetlakeConfig } from '../core/config.ts';
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     console.log(`end to end (backlog → ingest → ClickHouse, committed): ${fmt(e2eRate)} positions/s = ${((e2eRate / limit) * 100).toFixed(0)} % of the smaller limit`);
 
     const paced = await pacedFreshness(ch, configFor('paced'), brokers);
-    console.log(`paced at ${fmt(RATE)} positions/s for ${args.paced}: ingested ${fmt(paced.rows)} (${fmt(paced.rowsPerSecond)}/s); freshness p50 ${paced.p50.toFixed(2)} s, p99 ${paced.p99.toFixed(2)} s, max ${paced.max.toFixed(2)} s`);
+    console.log(`paced at ${fmt(RATE)} positions/s for ${args.paced} (generator → Java producer, uncompressed): ingested ${fmt(paced.rows)} (${fmt(paced.rowsPerSecond)}/s); freshness p50 ${paced.p50.toFixed(2)} s, p99 ${paced.p99.toFixed(2)} s, max ${paced.max.toFixed(2)} s`);
     console.log(`\n${JSON.stringify({ positions: fill.messages, consumeRate, insertRate: insert.rate, e2eRate, ratio: e2eRate / limit, formats: insert.formats, paced })}`);
   } finally {
     await ch.close();
@@ -169,23 +172,19 @@ async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number
 async function compareFormats(ch: ClickHouse, rows: readonly Position[]) {
   const columns = '(vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type)';
   const fixed = (p: Position) => ({ lat: p.lat.toFixed(6), lon: p.lon.toFixed(6), speed: p.speed_kmh.toFixed(1), heading: Math.round(p.heading_deg) % 360, ts: (p.ts_ms / 1000).toFixed(3) });
-  const tsvLine = (p: Position) => {
-    const line = createTsvBody();
-    line.add(p);
-    return line.bytes().toString('latin1');
+  const tsv = () => {
+    const body = createTsvBody();
+    for (const p of rows) body.add(p);
+    return body.bytes();
   };
-  const encoders: Record<string, (p: Position) => string> = {
-    CSV: (p) => tsvLine(p).replaceAll('\t', ','),
+  const perRow: Record<string, (p: Position) => string> = {
     JSONCompactEachRow: (p) => { const f = fixed(p); return `[${JSON.stringify(p.vehicle_id)},"${f.ts}",${f.lat},${f.lon},${f.speed},${f.heading},${JSON.stringify(p.vehicle_type)}]\n`; },
     JSONEachRow: (p) => { const f = fixed(p); return JSON.stringify({ vehicle_id: p.vehicle_id, ts: f.ts, lat: f.lat, lon: f.lon, speed_kmh: f.speed, heading_deg: f.heading, vehicle_type: p.vehicle_type }) + '\n'; },
   };
   const bodies: Record<string, () => Buffer | string> = {
-    TabSeparated: () => {
-      const body = createTsvBody();
-      for (const p of rows) body.add(p);
-      return body.bytes();
-    },
-    ...Object.fromEntries(Object.entries(encoders).map(([format, encode]) => [format, () => rows.map(encode).join('')])),
+    TabSeparated: tsv,
+    CSV: () => tsv().toString('latin1').replaceAll('\t', ','),
+    ...Object.fromEntries(Object.entries(perRow).map(([format, encode]) => [format, () => rows.map(encode).join('')])),
   };
   const results: { format: string; rate: number }[] = [];
   for (const [format, encode] of Object.entries(bodies)) {
@@ -219,18 +218,29 @@ async function endToEnd(ch: ClickHouse, config: FleetlakeConfig, total: number):
   return doneAt - started;
 }
 
-/** A live generator in its own process at RATE positions/s; freshness sampled every 100 ms after a warm-up. */
+/** A live generator at RATE positions/s into the Java producer; freshness sampled every 100 ms after a warm-up. */
 async function pacedFreshness(ch: ClickHouse, config: FleetlakeConfig, brokers: string[]) {
+  const producerClasses = compileLineProducer();
+  await createTopic(config);
   const logger = createSilentLogger();
   const stop = new AbortController();
   let newest: number | undefined;
   let rows = 0;
   const ingest = runIngest({ source: createKafkaSource(kafkaSourceOptions(config, logger)), client: ch.client, config, logger, signal: stop.signal, onBatch: (t) => ((newest = t.newestTsMs), (rows = t.rows)) });
-  const generator = spawn(process.execPath, [CLI, 'generate', '--vehicles', String(Math.round((RATE * INTERVAL_MS) / 1000)), '--interval', '5s', '--duration', args.paced!, '--sink', 'kafka'], {
-    env: { ...process.env, KAFKA_BROKERS: brokers.join(','), FLEETLAKE_TOPIC: config.kafka.topic, FLEETLAKE_TOPIC_PARTITIONS: String(PARTITIONS), FLEETLAKE_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const vehicles = String(Math.round((RATE * INTERVAL_MS) / 1000));
+  const generator = spawn(process.execPath, [CLI, 'generate', '--vehicles', vehicles, '--interval', '5s', '--duration', args.paced!, '--sink', 'stdout'], {
+    env: { ...process.env, FLEETLAKE_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => generator.on('exit', () => resolve()));
+  const producer = spawn('java', ['-cp', `${producerClasses}:${ensureKafka()}/*`, 'LineProducer', brokers.join(','), config.kafka.topic], {
+    env: { ...process.env, COMPRESSION: 'none' },
+    stdio: [generator.stdout, 'ignore', 'pipe'],
+  });
+  const producerLog: string[] = [];
+  producer.stderr.on('data', (chunk: Buffer) => producerLog.push(chunk.toString()));
+  const exited = new Promise<void>((resolve, reject) =>
+    producer.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`LineProducer exited with ${code}: ${producerLog.join('').slice(-2000)}`)))),
+  );
   const samples: number[] = [];
   const warmUpUntil = Date.now() + Math.min(10_000, PACED_MS / 3);
   const sampler = setInterval(() => {
@@ -242,10 +252,27 @@ async function pacedFreshness(ch: ClickHouse, config: FleetlakeConfig, brokers: 
   clearInterval(sampler);
   stop.abort();
   await ingest;
+  rmSync(producerClasses, { recursive: true, force: true });
   await truncate(ch);
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)] ?? Number.NaN;
   return { rows, rowsPerSecond: rate(rows, pacedMs), p50: at(0.5), p99: at(0.99), max: at(1), samples: samples.length };
+}
+
+/** bench/line-producer/LineProducer.java compiled against the Kafka client jars `fleetlake broker` uses; returns the class directory. */
+function compileLineProducer(): string {
+  const classes = mkdtempSync(join(tmpdir(), 'fleetlake-line-producer-'));
+  const source = fileURLToPath(new URL('./line-producer/LineProducer.java', import.meta.url));
+  const result = spawnSync('javac', ['-cp', `${ensureKafka()}/*`, '-d', classes, source], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`javac failed (exit ${result.status}); bench:ingest needs a JDK 17 for its paced producer`);
+  return classes;
+}
+
+async function createTopic(config: FleetlakeConfig): Promise<void> {
+  const admin = new Kafka({ brokers: [...config.kafka.brokers], clientId: 'bench-admin', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: config.kafka.topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await admin.disconnect();
 }
 
 async function truncate(ch: ClickHouse): Promise<void> {
