@@ -5,15 +5,6 @@ type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 type Settings = Record<string, unknown> | undefined;
 
 /**
- * Sessions that take writes and plain reads. The engine runs sessions in
- * parallel but one session's requests one after another, so with a single
- * session a small request (an ingest journal claim, a status query) waited
- * behind whole batch inserts: at 50 000 positions/s that queue was most of
- * ingest's freshness.
- */
-const WRITER_SESSIONS = 3;
-
-/**
  * A @clickhouse/client Connection on the embedded engine whose settings behave
  * as they do over HTTP: per query.
  *
@@ -24,27 +15,25 @@ const WRITER_SESSIONS = 3;
  * request that asks for readonly runs on a session of its own that is
  * read-only from the start, and on each session every setting an earlier
  * request changed is put back to its default unless the request sets it too.
- * Other requests go to the least busy of WRITER_SESSIONS sessions, as requests
- * over HTTP would each get their own.
  */
 export function createScopedChdbConnection(path: string, defaults: ReadonlyMap<string, string>): Connection {
-  const writers = Array.from({ length: WRITER_SESSIONS }, () => createSession(path, defaults));
+  const writer = createSession(path, defaults);
   let reader: ScopedSession | undefined;
   const sessionFor = (settings: Settings): ScopedSession => {
     const readonly = settings?.readonly;
-    if (readonly === undefined || readonly === 0 || readonly === '0') return writers.reduce((idlest, s) => (s.pending < idlest.pending ? s : idlest));
+    if (readonly === undefined || readonly === 0 || readonly === '0') return writer;
     reader ??= createSession(path, defaults);
     return reader;
   };
 
   const connection: Connection = {
-    ping: (params) => writers[0]!.connection.ping(params),
+    ping: (params) => writer.connection.ping(params),
     query: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.query(s.scope(params))),
     exec: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.exec(s.scope(params))),
     command: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.command(s.scope(params))),
     insert: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.insert(s.scope(params))),
     async close() {
-      await Promise.all([...writers, ...(reader ? [reader] : [])].map((s) => s.connection.close()));
+      await Promise.all([writer.connection.close(), reader?.connection.close()]);
     },
   };
   return connection;
@@ -56,8 +45,6 @@ interface ScopedSession {
   scope<P extends { clickhouse_settings?: Settings }>(params: P): P;
   /** Runs one request at a time: a request's SETs and its query must not interleave with another's. */
   run<T>(request: (session: ScopedSession) => Promise<T>): Promise<T>;
-  /** Requests queued or running. */
-  readonly pending: number;
 }
 
 function createSession(path: string, defaults: ReadonlyMap<string, string>): ScopedSession {
@@ -66,7 +53,6 @@ function createSession(path: string, defaults: ReadonlyMap<string, string>): Sco
   const connection = createChdbConnection({ path }) as unknown as Connection;
   const changed = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
-  let pending = 0;
   const session: ScopedSession = {
     connection,
     scope(params) {
@@ -84,13 +70,9 @@ function createSession(path: string, defaults: ReadonlyMap<string, string>): Sco
       return { ...params, clickhouse_settings: settings };
     },
     run(request) {
-      pending += 1;
-      const result = queue.then(() => request(session)).finally(() => (pending -= 1));
+      const result = queue.then(() => request(session));
       queue = result.catch(() => undefined);
       return result;
-    },
-    get pending() {
-      return pending;
     },
   };
   return session;
