@@ -14,7 +14,7 @@ import { MAX_SPEED_KMH, parsePosition, type PositionCheck, type TimeBounds } fro
  */
 export function scanPosition(raw: Buffer | string, bounds?: TimeBounds): PositionCheck {
   const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
-  return scanCompact(bytes, bounds) ?? parsePosition(bytes, bounds);
+  return scanCompact(bytes, bounds) ?? parsePosition(raw, bounds);
 }
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
