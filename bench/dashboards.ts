@@ -9,7 +9,7 @@
  * three. The slowest panels say whether a rollup table would pay off.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openClickHouse } from '../core/clickhouse.ts';
@@ -23,6 +23,7 @@ import { createQueryRunner, renderPanelQueries } from '../dashboards/harness/ren
 import { backfillMessages } from '../generator/index.ts';
 import { replaceDistricts } from '../queries/districts-store.ts';
 import { migrate } from '../schema/migrate.ts';
+import { describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     await insertMetrics(ch.client, recordedReports(nowMs));
     await ch.client.command({ query: 'OPTIMIZE TABLE fleet.positions FINAL' });
     console.log(`${rows} positions (${vehicles} vehicles × ${hours} h) loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
-    console.log(`machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; embedded engine\n`);
+    console.log(`machine: ${describeMachine()}; embedded engine\n`);
 
     const datasource = loadDatasource();
     const run = createQueryRunner(ch.client, Object.fromEntries((datasource.jsonData.customSettings ?? []).map((s) => [s.setting, s.value])));

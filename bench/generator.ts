@@ -13,7 +13,6 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { startLocalKafka, type LocalKafka } from '../broker/local-kafka.ts';
@@ -21,6 +20,7 @@ import { runGenerator } from '../generator/run.ts';
 import { createKafkaSink } from '../generator/sinks/kafka-sink.ts';
 import { createNullSink } from '../generator/sinks/null-sink.ts';
 import type { PositionSink } from '../generator/sink.ts';
+import { describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   }
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  console.log(`\nfleetlake generator: ${fmt(vehicles)} vehicles every 5 s, seed ${args.seed}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}${local ? ', local Kafka 3.9.1' : `, Kafka ${brokers}`}\n`);
+  console.log(`\nfleetlake generator: ${fmt(vehicles)} vehicles every 5 s, seed ${args.seed}, ${describeMachine()}${local ? ', local Kafka 3.9.1' : `, Kafka ${brokers}`}\n`);
   console.log('| sink | simulated | positions | wall s (startup) | CPU s | positions/s after startup | peak RSS |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {

@@ -15,7 +15,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ import { createClickHouseWriter } from '../ingest/clickhouse-writer.ts';
 import { createTsvBody, type TsvBody } from '../ingest/encode-batch.ts';
 import { createKafkaSource, kafkaSourceOptions, runIngest } from '../ingest/index.ts';
 import { migrate } from '../schema/migrate.ts';
+import { describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   try {
     await migrate(ch.client, config);
     console.log(`# bench:ingest — ${fmt(POSITIONS)} positions of ${fmt(VEHICLES)} vehicles, ${PARTITIONS} partitions, batches of ${fmt(config.ingest.batch_rows)} rows / ${config.ingest.batch_max_wait.text}`);
-    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ClickHouse ${ch.mode} (${ch.location}); broker ${brokers.join(',')}\n`);
+    console.log(`machine: ${describeMachine()}; ClickHouse ${ch.mode} (${ch.location}); broker ${brokers.join(',')}\n`);
 
     const fill = await fillTopic(config);
     console.log(`generator backfill → broker: ${fmt(fill.messages)} messages in ${(fill.ms / 1000).toFixed(1)} s (${fmt(rate(fill.messages, fill.ms))}/s, gzip)`);

@@ -17,7 +17,6 @@
  * Smoke run: --vehicles 300 --days 0.2 --iterations 5 --scan-iterations 2
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
@@ -33,6 +32,7 @@ import { loadGeneratedPositions } from '../queries/testing/generated-positions.t
 import { randomArea } from '../queries/testing/random-areas.ts';
 import { seededRandom, type SeededRandom } from '../queries/testing/seeded-random.ts';
 import { migrate } from '../schema/migrate.ts';
+import { describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     const centres = await positionsSample(ch);
 
     console.log(`# bench:query — ${rows.toLocaleString('en')} positions (${backfill.vehicles} vehicles every ${args.interval} for ${args.days} days), ${parts?.parts} parts, ${(Number(parts?.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
-    console.log(`lake: ${ch.mode} ${ch.location}; machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
+    console.log(`lake: ${ch.mode} ${ch.location}; machine: ${describeMachine()}\n`);
     console.log('| scenario | index | queries | p50 ms | p95 ms | p99 ms | ClickHouse p50 ms | rows read (mean) | share of table | vehicles (mean) |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     const results: Record<string, unknown>[] = [];

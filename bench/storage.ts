@@ -8,7 +8,7 @@
  * district-sized and a street-sized area query over one hour would read.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import { loadDistricts } from '../core/districts.ts';
 import { H3_RESOLUTION } from '../core/names.ts';
 import { backfillMessages } from '../generator/index.ts';
 import { migrate } from '../schema/migrate.ts';
+import { describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     for (const v of VARIANTS) await ch.client.command({ query: `OPTIMIZE TABLE ${v.table} FINAL` });
 
     console.log(`# bench:storage — ${inserted.toLocaleString('en')} positions, ${vehicles} vehicles, ${(TO_MS - FROM_MS) / 3_600_000} h, GPS noise per generator defaults`);
-    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load ${loadSeconds.toFixed(1)} s (${Math.round(inserted / loadSeconds).toLocaleString('en')} rows/s generate+insert)\n`);
+    console.log(`machine: ${describeMachine()}; load ${loadSeconds.toFixed(1)} s (${Math.round(inserted / loadSeconds).toLocaleString('en')} rows/s generate+insert)\n`);
     await reportColumns(ch, inserted);
     await reportVariants(ch, inserted);
   } finally {
