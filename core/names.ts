@@ -46,5 +46,7 @@ export const INGEST_METRIC_SERIES = {
   insert_failures_total: 'failed (and retried) inserts since the process started',
   consumer_lag: 'messages between committed offset and partition end; labels topic, partition',
   freshness_seconds: 'now minus the newest event time ingested',
+  buffered_messages: 'messages read from the source and held in memory, not yet committed',
+  paused_partitions: 'partitions not being fetched because ingest is behind (back-pressure)',
 } as const;
 export type IngestMetricSeries = keyof typeof INGEST_METRIC_SERIES;

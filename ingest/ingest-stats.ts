@@ -1,6 +1,6 @@
 import type { Metrics } from '../core/metrics.ts';
 import { REJECT_REASONS, type RejectReason } from '../core/position.ts';
-import type { PartitionLag } from './types.ts';
+import type { BackPressure, PartitionLag } from './types.ts';
 
 /** What one acknowledged and committed batch contributed. */
 export interface BatchFigures {
@@ -38,8 +38,8 @@ export interface IngestStats {
   batchCommitted(figures: BatchFigures): void;
   insertFailed(): void;
   lagObserved(lags: readonly PartitionLag[]): void;
-  /** Sets the gauges that depend on the time of reading (freshness). */
-  refreshGauges(nowMs: number): void;
+  /** Sets the gauges that depend on the moment of reading: freshness, and back-pressure as observed now. */
+  refreshGauges(nowMs: number, backPressure: BackPressure): void;
   totals(): IngestTotals;
   takeWindow(nowMs: number): IngestWindow;
 }
@@ -80,8 +80,10 @@ export function createIngestStats(metrics: Metrics, startMs: number): IngestStat
       metrics.ingestConsumerLag.reset();
       for (const l of lags) metrics.ingestConsumerLag.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
     },
-    refreshGauges(nowMs) {
+    refreshGauges(nowMs, backPressure) {
       if (newestTsMs !== undefined) metrics.ingestFreshnessSeconds.set((nowMs - newestTsMs) / 1000);
+      metrics.ingestBufferedMessages.set(backPressure.bufferedMessages);
+      metrics.ingestPausedPartitions.set(backPressure.pausedStreams);
     },
     totals: () => ({ rows, batches, insertFailures, rejects: { ...rejects }, newestTsMs }),
     takeWindow(nowMs) {

@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.ts';
 import { TABLES, type IngestMetricSeries } from '../core/names.ts';
 import type { Clock } from './clock.ts';
 import type { IngestStats } from './ingest-stats.ts';
-import type { PartitionLag } from './types.ts';
+import type { BackPressure, PartitionLag } from './types.ts';
 
 export interface MetricRow {
   readonly ts: string;
@@ -20,7 +20,7 @@ export interface MetricRow {
  * latency; nothing ingested yet: no freshness) are left out rather than
  * written as a misleading zero; counters are always written.
  */
-export function metricRows(stats: IngestStats, lags: readonly PartitionLag[], instance: string, nowMs: number): MetricRow[] {
+export function metricRows(stats: IngestStats, lags: readonly PartitionLag[], backPressure: BackPressure, instance: string, nowMs: number): MetricRow[] {
   const totals = stats.totals();
   const window = stats.takeWindow(nowMs);
   const ts = `${Math.floor(nowMs / 1000)}.${String(nowMs % 1000).padStart(3, '0')}`;
@@ -42,6 +42,8 @@ export function metricRows(stats: IngestStats, lags: readonly PartitionLag[], in
   }
   for (const l of lags) add('consumer_lag', l.lag, { topic: l.topic, partition: String(l.partition) });
   if (totals.newestTsMs !== undefined) add('freshness_seconds', (nowMs - totals.newestTsMs) / 1000);
+  add('buffered_messages', backPressure.bufferedMessages);
+  add('paused_partitions', backPressure.pausedStreams);
   return rows;
 }
 
@@ -65,6 +67,7 @@ export function startMetricsReporter(options: {
   client: ClickHouseClient;
   stats: IngestStats;
   lag: (() => Promise<readonly PartitionLag[]>) | undefined;
+  backPressure: () => BackPressure;
   instance: string;
   intervalMs: number;
   clock: Clock;
@@ -81,9 +84,10 @@ export function startMetricsReporter(options: {
       logger.debug({ err: errorMessage(err) }, 'reading consumer lag failed');
     }
     const now = clock.now();
-    stats.refreshGauges(now);
+    const backPressure = options.backPressure();
+    stats.refreshGauges(now, backPressure);
     try {
-      await client.insert({ table: TABLES.ingestMetrics, values: metricRows(stats, lags, options.instance, now), format: 'JSONEachRow' });
+      await client.insert({ table: TABLES.ingestMetrics, values: metricRows(stats, lags, backPressure, options.instance, now), format: 'JSONEachRow' });
     } catch (err) {
       logger.warn({ err: errorMessage(err) }, `writing ${TABLES.ingestMetrics} failed; skipping this report`);
     }

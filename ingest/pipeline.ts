@@ -26,6 +26,8 @@ export interface CloseSummary {
 
 /** The ingest core as a source sees it, plus the way to finish. */
 export interface IngestPipeline extends SourceSink {
+  /** Messages accepted and not yet committed: buffered in lanes or in a batch being written. */
+  readonly buffered: number;
   /**
    * No more messages will come: cuts what is buffered, waits until every batch
    * is committed and resolves. After the deadline, batches still retrying give
@@ -55,6 +57,7 @@ export function createPipeline(options: PipelineOptions): IngestPipeline {
   const hardStop = new AbortController();
   options.deadline.addEventListener('abort', () => halt(), { once: true });
   let inFlight = 0;
+  let inFlightMessages = 0;
   let closing = false;
   let abandonedBatches = 0;
   let fatal: unknown;
@@ -73,6 +76,7 @@ export function createPipeline(options: PipelineOptions): IngestPipeline {
   const start = (lane: Lane, batch: CutBatch) => {
     lane.busy = true;
     inFlight += 1;
+    inFlightMessages += batch.messages.length;
     release(lane);
     runBatch(batch, lane.owned.signal, hardStop.signal)
       .then((outcome) => {
@@ -90,6 +94,7 @@ export function createPipeline(options: PipelineOptions): IngestPipeline {
       .finally(() => {
         lane.busy = false;
         inFlight -= 1;
+        inFlightMessages -= batch.messages.length;
         dispatch();
       });
   };
@@ -156,6 +161,12 @@ export function createPipeline(options: PipelineOptions): IngestPipeline {
   return {
     get halted() {
       return hardStop.signal.aborted;
+    },
+
+    get buffered() {
+      let buffered = inFlightMessages;
+      for (const lane of lanes.values()) buffered += lane.batcher.buffered;
+      return buffered;
     },
 
     submit(message: SourceMessage) {

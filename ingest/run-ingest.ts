@@ -13,7 +13,7 @@ import { checkLakeReady } from './lake-check.ts';
 import { startMetricsReporter } from './metrics-reporter.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createPipeline } from './pipeline.ts';
-import type { IngestSource } from './types.ts';
+import type { BackPressure, IngestSource } from './types.ts';
 
 export interface RunIngestOptions {
   readonly source: IngestSource;
@@ -88,10 +88,14 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
   options.signal?.addEventListener('abort', () => stopSource.abort(), { once: true });
   if (options.signal?.aborted) stopSource.abort();
 
+  const backPressure = (): BackPressure => {
+    const held = source.held?.();
+    return { bufferedMessages: pipeline.buffered + (held?.messages ?? 0), pausedStreams: held?.pausedStreams ?? 0 };
+  };
   const server = settings.metrics_port > 0
-    ? await startMetricsServer({ port: settings.metrics_port, registry: metrics.registry, logger, beforeScrape: () => stats.refreshGauges(clock.now()) })
+    ? await startMetricsServer({ port: settings.metrics_port, registry: metrics.registry, logger, beforeScrape: () => stats.refreshGauges(clock.now(), backPressure()) })
     : undefined;
-  const reporter = startMetricsReporter({ client, stats, lag: source.lag?.bind(source), instance, intervalMs: settings.report_interval.ms, clock, logger });
+  const reporter = startMetricsReporter({ client, stats, lag: source.lag?.bind(source), backPressure, instance, intervalMs: settings.report_interval.ms, clock, logger });
   logger.info({ source: source.kind, instance, batchRows: settings.batch_rows, batchMaxWait: settings.batch_max_wait.text }, 'ingest started');
 
   let failure: unknown;

@@ -38,6 +38,21 @@ export interface Reject {
   readonly detail: string;
 }
 
+/** What a source keeps back because the core refused it. */
+export interface SourceHold {
+  /** Streams (Kafka partitions) the source stopped reading until the core has room. */
+  readonly pausedStreams: number;
+  /** Messages read from the source but not yet handed to the core. */
+  readonly messages: number;
+}
+
+/** How far back-pressure reaches right now, for /metrics and fleet.ingest_metrics. */
+export interface BackPressure {
+  /** Messages held in memory and not yet committed: in the core (lanes and batches being written) and in the source. */
+  readonly bufferedMessages: number;
+  readonly pausedStreams: number;
+}
+
 export interface PartitionLag {
   readonly topic: string;
   readonly partition: number;
@@ -87,6 +102,8 @@ export interface IngestSource {
   deadLetter?(rejects: readonly Reject[]): Promise<void>;
   /** Messages between the committed offset and the end, per stream this process owns. */
   lag?(): Promise<readonly PartitionLag[]>;
+  /** What the source holds back right now (paused streams, messages read and not yet submitted). */
+  held?(): SourceHold;
   /** Releases connections (a Kafka consumer leaves its group). Called once, after the last commit. */
   close(): Promise<void>;
 }

@@ -71,6 +71,8 @@ export function recordedReports(nowMs: number): MetricRow[] {
         rows_per_second: 1000 + 100 * wave, rows_total: 5000 * since, batches_total: since, batch_rows_avg: 5000 + 500 * wave,
         batch_bytes_avg: 700_000, insert_seconds_p50: 0.02 + 0.005 * wave, insert_seconds_p99: 0.09 + 0.02 * wave,
         insert_failures_total: Math.floor(since / 97), freshness_seconds: 2 + wave,
+        // A two-minute stall every half hour: all three partitions paused, about three batches each held.
+        paused_partitions: i % 360 < 24 ? 3 : 0, buffered_messages: i % 360 < 24 ? 45_000 : 6000 + 2000 * wave,
       };
       for (const [metric, value] of Object.entries(figures)) rows.push(metricRow(t, instance, metric as IngestMetricSeries, value));
       for (let p = 3 * n; p < 3 * n + 3; p++) rows.push(metricRow(t, instance, 'consumer_lag', 200 + 150 * wave + p, { topic: TOPICS.positions, partition: String(p) }));

@@ -42,6 +42,8 @@ export function createInProcessSource(options: InProcessSourceOptions = {}): InP
   let head = 0;
   let ended = false;
   let wakeRunner: (() => void) | undefined;
+  /** The stream the runner waits on because the core refused its message. */
+  let waitingOn: StreamRef | undefined;
   let roomWaiters: (() => void)[] = [];
   const queued = () => queue.length - head;
 
@@ -88,7 +90,9 @@ export function createInProcessSource(options: InProcessSourceOptions = {}): InP
         const message: SourceMessage = { stream, offset: nextOffset[partition]!, key: m.key, value: m.value, size: m.value.length };
         if (!sink.submit(message)) {
           if (sink.halted) return;
+          waitingOn = stream;
           await sink.writable(stream);
+          waitingOn = undefined;
           continue;
         }
         nextOffset[partition]! += 1;
@@ -108,6 +112,8 @@ export function createInProcessSource(options: InProcessSourceOptions = {}): InP
     async lag(): Promise<PartitionLag[]> {
       return streams.map((s, i) => ({ topic: s.topic, partition: s.partition, lag: nextOffset[i]! - committed[i]! }));
     },
+
+    held: () => ({ pausedStreams: waitingOn ? 1 : 0, messages: queued() }),
 
     close: async () => undefined,
   };

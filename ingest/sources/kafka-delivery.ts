@@ -1,11 +1,19 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import type { SourceMessage, SourceSink, StreamRef } from '../types.ts';
+import type { SourceHold, SourceMessage, SourceSink, StreamRef } from '../types.ts';
 
 export interface BatchDelivery {
   /** The kafkajs `eachBatch` handler. Returns at once: it never waits for the core. */
   eachBatch(payload: EachBatchPayload): Promise<void>;
   /** Drops every held message (a rebalance: kafkajs fetches again from the committed offsets). */
   reset(): void;
+  /** Partitions paused right now and the messages held for them. */
+  held(): SourceHold;
+}
+
+/** One refused fetch waiting for room: its partition stays paused meanwhile. */
+interface Hold {
+  readonly partition: number;
+  left: number;
 }
 
 /**
@@ -17,6 +25,7 @@ export interface BatchDelivery {
  */
 export function createBatchDelivery(topic: string, sink: SourceSink, stopping: () => boolean): BatchDelivery {
   const streams = new Map<number, StreamRef>();
+  const holds = new Set<Hold>();
   let generation = 0;
 
   const streamOf = (partition: number): StreamRef => {
@@ -38,12 +47,16 @@ export function createBatchDelivery(topic: string, sink: SourceSink, stopping: (
   };
 
   const holdUntilWritable = async (stream: StreamRef, held: readonly SourceMessage[], from: number, resume: () => void, heldIn: number) => {
+    const hold: Hold = { partition: stream.partition, left: held.length - from };
+    holds.add(hold);
     let index = from;
     while (index < held.length) {
       await sink.writable(stream);
       if (heldIn !== generation || stopping() || sink.halted) break;
       index = submitFrom(held, index);
+      hold.left = held.length - index;
     }
+    holds.delete(hold);
     if (!stopping()) resume();
   };
 
@@ -59,6 +72,12 @@ export function createBatchDelivery(topic: string, sink: SourceSink, stopping: (
     },
     reset() {
       generation += 1;
+      holds.clear();
+    },
+    held() {
+      let messages = 0;
+      for (const hold of holds) messages += hold.left;
+      return { pausedStreams: new Set([...holds].map((h) => h.partition)).size, messages };
     },
   };
 }

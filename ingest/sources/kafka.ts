@@ -4,7 +4,7 @@ import { FleetlakeError, errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { scanPosition } from '../../core/position-scanner.ts';
 import type { IngestSource, PartitionLag, Reject } from '../types.ts';
-import { createBatchDelivery } from './kafka-delivery.ts';
+import { createBatchDelivery, type BatchDelivery } from './kafka-delivery.ts';
 import { createKafkaLogger } from './kafka-logger.ts';
 
 export interface KafkaSourceOptions {
@@ -60,6 +60,7 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
   });
   let assigned: number[] = [];
   let stopping = false;
+  let delivery: BatchDelivery | undefined;
 
   return {
     kind: 'kafka',
@@ -76,9 +77,10 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
       } catch (err) {
         throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: `cannot consume ${topic} from ${options.brokers.join(',')}: ${errorMessage(err)}` }, { cause: err });
       }
-      const delivery = createBatchDelivery(topic, sink, () => stopping);
+      const batches = createBatchDelivery(topic, sink, () => stopping);
+      delivery = batches;
       const reset = () => {
-        delivery.reset();
+        batches.reset();
         sink.reset();
       };
       const crashed = new Promise<never>((_resolve, reject) => {
@@ -93,7 +95,7 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
         assigned = [...(payload.memberAssignment[topic] ?? [])];
         logger.info({ topic, partitions: assigned, groupId: options.groupId }, 'joined the consumer group');
       });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => delivery.eachBatch(payload) });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => batches.eachBatch(payload) });
       const stopped = new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
         signal.addEventListener('abort', () => resolve(), { once: true });
@@ -130,6 +132,8 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
           return { topic, partition: e.partition, lag: Number(e.high) - (at >= 0 ? at : Number(e.low)) };
         });
     },
+
+    held: () => delivery?.held() ?? { pausedStreams: 0, messages: 0 },
 
     async close() {
       // Leaving the group hands the partitions over at once instead of after the session timeout.
