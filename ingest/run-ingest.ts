@@ -9,7 +9,7 @@ import { createClickHouseWriter } from './clickhouse-writer.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createIngestStats, type IngestStats, type IngestTotals } from './ingest-stats.ts';
 import { createClickHouseJournal, createNoJournal } from './journal.ts';
-import { checkLakeReady } from './lake-check.ts';
+import { waitForLake } from './lake-check.ts';
 import { startMetricsReporter } from './metrics-reporter.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createPipeline } from './pipeline.ts';
@@ -40,7 +40,8 @@ export interface IngestSummary extends IngestTotals {
  * Meanwhile serves /metrics (ingest.metrics_port, 0 = off) and writes
  * fleet.ingest_metrics every ingest.report_interval. Rejects when the lake is
  * not migrated, the source fails for good, or a batch fails in a way retrying
- * cannot fix; ClickHouse or broker outages are retried, never fatal.
+ * cannot fix; ClickHouse or broker outages are retried, never fatal, including
+ * a ClickHouse that does not answer yet when ingest starts.
  */
 export async function runIngest(options: RunIngestOptions): Promise<IngestSummary> {
   const { source, client, config } = options;
@@ -48,10 +49,14 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
   const logger = options.logger ?? createSilentLogger();
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics();
-  await checkLakeReady(client, config.clickhouse.url ?? config.clickhouse.data_dir);
+  const backoff = { initialMs: settings.retry_initial.ms, maxMs: Math.max(settings.retry_initial.ms, settings.retry_max.ms) };
+  const counted = createIngestStats(metrics, clock.now());
+  if (!(await waitForLake(client, config.clickhouse.url ?? config.clickhouse.data_dir, { backoff, clock, logger, signal: options.signal }))) {
+    logger.info('stopped while waiting for ClickHouse: nothing was consumed');
+    return { ...counted.totals(), leftBuffered: 0 };
+  }
 
   const instance = settings.instance || `${hostname()}:${process.pid}`;
-  const counted = createIngestStats(metrics, clock.now());
   const stats: IngestStats = options.onBatch
     ? { ...counted, batchCommitted: (f) => (counted.batchCommitted(f), options.onBatch?.(counted.totals())) }
     : counted;
@@ -61,7 +66,7 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
     journal: source.replayable ? createClickHouseJournal(client, instance) : createNoJournal(),
     maxPastMs: settings.max_past.ms,
     maxFutureMs: settings.max_future.ms,
-    backoff: { initialMs: settings.retry_initial.ms, maxMs: Math.max(settings.retry_initial.ms, settings.retry_max.ms) },
+    backoff,
     clock,
     logger,
     stats,
