@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClickHouseHttp, type ClickHouseHttpEndpoint } from '../allinone/clickhouse-http.ts';
+import { freePort } from '../broker/local-kafka.ts';
 import { openClickHouse, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
 import { openTestLake, type TestLake } from '../test-support/lake.ts';
@@ -9,15 +9,6 @@ import { captureStream } from '../test-support/run-fleetlake.ts';
 import { runIngest } from './run-ingest.ts';
 import { createInProcessSource } from './sources/in-process.ts';
 import { waitFor } from './testing/kafka-topics.ts';
-
-/** A loopback port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function capturedLogger() {
   const stream = captureStream();

@@ -3,6 +3,8 @@ import type { FleetlakeConfig } from '../../core/config.ts';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { scanPosition } from '../../core/position-scanner.ts';
+import { systemClock } from '../clock.ts';
+import { retryUntilDone, type Backoff } from '../retry.ts';
 import type { IngestSource, PartitionLag, Reject } from '../types.ts';
 import { createBatchDelivery, type BatchDelivery } from './kafka-delivery.ts';
 import { createKafkaLogger } from './kafka-logger.ts';
@@ -20,6 +22,8 @@ export interface KafkaSourceOptions {
   readonly sessionTimeoutMs: number;
   /** Bytes fetched per partition and request (kafkajs default: 1 MiB). */
   readonly maxBytesPerPartition?: number;
+  /** Waits between attempts to reach a broker that does not answer at start. */
+  readonly reconnect: Backoff;
 }
 
 /** The Kafka source as configured: kafka.* plus ingest.group_id and ingest.session_timeout. */
@@ -32,6 +36,7 @@ export function kafkaSourceOptions(config: FleetlakeConfig, logger: Logger): Kaf
     groupId: config.ingest.group_id,
     partitions: config.kafka.partitions,
     sessionTimeoutMs: config.ingest.session_timeout.ms,
+    reconnect: { initialMs: config.ingest.retry_initial.ms, maxMs: Math.max(config.ingest.retry_initial.ms, config.ingest.retry_max.ms) },
     logger,
   };
 }
@@ -68,15 +73,25 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
     decode: scanPosition,
 
     async run(sink, signal) {
-      try {
-        await admin.connect();
-        await ensureTopics(admin, [{ topic, numPartitions: options.partitions }, { topic: options.dlqTopic, numPartitions: 1 }]);
-        await producer.connect();
-        await consumer.connect();
-        await consumer.subscribe({ topic, fromBeginning: true });
-      } catch (err) {
-        throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: `cannot consume ${topic} from ${options.brokers.join(',')}: ${errorMessage(err)}` }, { cause: err });
-      }
+      // A broker that is not up yet (restarting, its container still starting) is waited for, as ClickHouse is: exiting would only make a restart loop.
+      const connected = await retryUntilDone(
+        async () => {
+          await admin.connect();
+          await ensureTopics(admin, [{ topic, numPartitions: options.partitions }, { topic: options.dlqTopic, numPartitions: 1 }]);
+          await producer.connect();
+          await consumer.connect();
+          await consumer.subscribe({ topic, fromBeginning: true });
+        },
+        {
+          backoff: options.reconnect,
+          clock: systemClock,
+          signal,
+          onFailure(err, failures, delayMs) {
+            logger.warn({ brokers: options.brokers, topic, failures, retryInMs: delayMs, err: errorMessage(err) }, 'Kafka does not answer; waiting for it before consuming anything');
+          },
+        },
+      );
+      if (!connected.done) return;
       const batches = createBatchDelivery(topic, sink, () => stopping);
       delivery = batches;
       const reset = () => {
