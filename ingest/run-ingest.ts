@@ -41,7 +41,7 @@ export interface IngestSummary extends IngestTotals {
  * fleet.ingest_metrics every ingest.report_interval. Rejects when the lake is
  * not migrated, the source fails for good, or a batch fails in a way retrying
  * cannot fix; ClickHouse or broker outages are retried, never fatal, including
- * a ClickHouse that does not answer yet when ingest starts.
+ * a ClickHouse or a broker that does not answer yet when ingest starts.
  */
 export async function runIngest(options: RunIngestOptions): Promise<IngestSummary> {
   const { source, client, config } = options;
