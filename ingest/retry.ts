@@ -1,8 +1,14 @@
+import type { FleetlakeConfig } from '../core/config.ts';
 import type { Clock } from './clock.ts';
 
 export interface Backoff {
   readonly initialMs: number;
   readonly maxMs: number;
+}
+
+/** ingest.retry_initial and ingest.retry_max as a back-off; a cap below the first delay is raised to it. */
+export function configuredBackoff(ingest: FleetlakeConfig['ingest']): Backoff {
+  return { initialMs: ingest.retry_initial.ms, maxMs: Math.max(ingest.retry_initial.ms, ingest.retry_max.ms) };
 }
 
 /** The wait after the n-th consecutive failure: initial, doubled each time, capped at max. */

@@ -13,6 +13,7 @@ import { waitForLake } from './lake-check.ts';
 import { startMetricsReporter } from './metrics-reporter.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createPipeline } from './pipeline.ts';
+import { configuredBackoff } from './retry.ts';
 import type { BackPressure, IngestSource } from './types.ts';
 
 export interface RunIngestOptions {
@@ -49,7 +50,7 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
   const logger = options.logger ?? createSilentLogger();
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics();
-  const backoff = { initialMs: settings.retry_initial.ms, maxMs: Math.max(settings.retry_initial.ms, settings.retry_max.ms) };
+  const backoff = configuredBackoff(settings);
   const counted = createIngestStats(metrics, clock.now());
   if (!(await waitForLake(client, config.clickhouse.url ?? config.clickhouse.data_dir, { backoff, clock, logger, signal: options.signal }))) {
     logger.info('stopped while waiting for ClickHouse: nothing was consumed');

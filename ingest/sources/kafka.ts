@@ -4,7 +4,7 @@ import { FleetlakeError, errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { scanPosition } from '../../core/position-scanner.ts';
 import { systemClock } from '../clock.ts';
-import { retryUntilDone, type Backoff } from '../retry.ts';
+import { configuredBackoff, retryUntilDone, type Backoff } from '../retry.ts';
 import type { IngestSource, PartitionLag, Reject } from '../types.ts';
 import { createBatchDelivery, type BatchDelivery } from './kafka-delivery.ts';
 import { createKafkaLogger } from './kafka-logger.ts';
@@ -36,7 +36,7 @@ export function kafkaSourceOptions(config: FleetlakeConfig, logger: Logger): Kaf
     groupId: config.ingest.group_id,
     partitions: config.kafka.partitions,
     sessionTimeoutMs: config.ingest.session_timeout.ms,
-    reconnect: { initialMs: config.ingest.retry_initial.ms, maxMs: Math.max(config.ingest.retry_initial.ms, config.ingest.retry_max.ms) },
+    reconnect: configuredBackoff(config.ingest),
     logger,
   };
 }
