@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
+import { Kafka, KafkaJSError, Partitioners, logLevel, type Message } from 'kafkajs';
 
 export interface TestTopics {
   readonly kafka: Kafka;
@@ -51,11 +51,12 @@ export async function createTestTopics(brokers: string[], partitions: number): P
       return count;
     },
     async committed() {
-      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      // kafkajs' admin does not retry OffsetFetch itself, and the broker answers NOT_COORDINATOR while it moves or loads the group.
+      const [entry] = await whileRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
       return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     },
     async ends() {
-      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+      return new Map((await whileRetriable(() => admin.fetchTopicOffsets(topic))).map((p) => [p.partition, Number(p.high)]));
     },
     async readDeadLetters(expected) {
       const consumer = kafka.consumer({ groupId: `dlq-reader-${suffix}` });
@@ -79,6 +80,18 @@ export async function createTestTopics(brokers: string[], partitions: number): P
       await admin.disconnect();
     },
   };
+}
+
+/** Runs `request` again, up to 20 times 250 ms apart, while it fails with an error kafkajs marks retriable. */
+async function whileRetriable<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (err) {
+      if (attempt >= 20 || !(err instanceof KafkaJSError) || !err.retriable) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 /** Polls `check` every 200 ms until it returns true (integration tests wait on real progress, never on fixed sleeps). */
