@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { FleetlakeError } from '../core/errors.ts';
+import { probeKafka } from '../core/kafka-probe.ts';
 import { ensureKafka } from './fetch-kafka.ts';
 
 export interface LocalKafkaOptions {
@@ -102,25 +102,19 @@ log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 `;
 
 async function waitUntilReady(bootstrap: string, exited: Promise<number | null>, timeoutMs = 90_000): Promise<void> {
-  const admin = new Kafka({ brokers: [bootstrap], clientId: 'fleetlake-broker-probe', logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
-  try {
-    while (Date.now() < deadline) {
-      if (exitCode !== undefined) throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: `the local broker exited with code ${exitCode} while starting` });
-      try {
-        await admin.connect();
-        await admin.describeCluster();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 250));
-      }
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: `the local broker exited with code ${exitCode} while starting` });
+    try {
+      await probeKafka([bootstrap]);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
     }
-    throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: `the local broker on ${bootstrap} did not become ready within ${timeoutMs / 1000}s` });
-  } finally {
-    await admin.disconnect().catch(() => {});
   }
+  throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: `the local broker on ${bootstrap} did not become ready within ${timeoutMs / 1000}s` });
 }
 
 async function terminate(child: ChildProcess, exited: Promise<number | null>): Promise<void> {

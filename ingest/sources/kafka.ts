@@ -1,6 +1,7 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { FleetlakeConfig } from '../../core/config.ts';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
+import { probeKafka } from '../../core/kafka-probe.ts';
 import type { Logger } from '../../core/logger.ts';
 import { scanPosition } from '../../core/position-scanner.ts';
 import { systemClock } from '../clock.ts';
@@ -74,8 +75,10 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
 
     async run(sink, signal) {
       // A broker that is not up yet (restarting, its container still starting) is waited for, as ClickHouse is: exiting would only make a restart loop.
+      // Each attempt probes first, so a broker that is away costs one warning per attempt, not kafkajs' own retries and error lines.
       const connected = await retryUntilDone(
         async () => {
+          await probeKafka(options.brokers);
           await admin.connect();
           await ensureTopics(admin, [{ topic, numPartitions: options.partitions }, { topic: options.dlqTopic, numPartitions: 1 }]);
           await producer.connect();
