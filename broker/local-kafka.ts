@@ -43,8 +43,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
 
   const java = ['-cp', `${libs}/*`, `-Dlog4j.configuration=file:${join(home, 'log4j.properties')}`];
   if (!existsSync(join(logDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
-    const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, '--ignore-formatted'], { encoding: 'utf8' });
+    const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', kraftClusterId(), '-c', properties, '--ignore-formatted'], { encoding: 'utf8' });
     if (format.status !== 0) throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: `formatting KRaft storage failed: ${format.stderr || format.stdout}` });
   }
 
@@ -71,6 +70,14 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     throw err;
   }
   return { bootstrap, exited, stop };
+}
+
+/** 16 random bytes in URL-safe base64, as Kafka's own ids, never starting with '-': the storage tool would read that as an option. */
+export function kraftClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function serverProperties(p: { port: number; controllerPort: number; logDir: string; partitions: number }): string {
