@@ -1,24 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openClickHouse, queryRows } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
 import { TABLES } from '../core/names.ts';
 import { backfillMessages } from '../generator/index.ts';
+import { spawnFleetlake, type FleetlakeChild } from '../test-support/spawn-fleetlake.ts';
 import { duplicateRows, expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
 
-const CLI = fileURLToPath(new URL('../bin/fleetlake.js', import.meta.url));
 const KILLS = 3;
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly exited: Promise<number | null>;
-  readonly output: () => string;
-}
 
 describe('crash safety', () => {
   let topics: TestTopics;
@@ -33,28 +25,19 @@ describe('crash safety', () => {
   });
 
   /** One process owns an embedded data dir: the test only opens it once the last child is gone. */
-  const fleetlake = (args: string[]): Child => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: {
-        ...process.env,
-        FLEETLAKE_DATA_DIR: dataDir,
-        KAFKA_BROKERS: inject('kafkaBrokers').join(','),
-        FLEETLAKE_TOPIC: topics.topic,
-        FLEETLAKE_DLQ_TOPIC: topics.dlqTopic,
-        FLEETLAKE_INGEST_GROUP: topics.groupId,
-        FLEETLAKE_INGEST_METRICS_PORT: '0',
-        FLEETLAKE_INGEST_BATCH_ROWS: '1000',
-        FLEETLAKE_INGEST_BATCH_MAX_WAIT: '100ms',
-        FLEETLAKE_INGEST_SESSION_TIMEOUT: '6s',
-        FLEETLAKE_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const fleetlake = (args: string[]): FleetlakeChild =>
+    spawnFleetlake(args, {
+      FLEETLAKE_DATA_DIR: dataDir,
+      KAFKA_BROKERS: inject('kafkaBrokers').join(','),
+      FLEETLAKE_TOPIC: topics.topic,
+      FLEETLAKE_DLQ_TOPIC: topics.dlqTopic,
+      FLEETLAKE_INGEST_GROUP: topics.groupId,
+      FLEETLAKE_INGEST_METRICS_PORT: '0',
+      FLEETLAKE_INGEST_BATCH_ROWS: '1000',
+      FLEETLAKE_INGEST_BATCH_MAX_WAIT: '100ms',
+      FLEETLAKE_INGEST_SESSION_TIMEOUT: '6s',
+      FLEETLAKE_LOG_LEVEL: 'warn',
     });
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    return { process: child, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))), output: () => output };
-  };
 
   /** Ranges the process `pid` journaled at or past the committed offsets: batches it left for the next one to re-cut. */
   const uncommittedClaims = async (pid: number): Promise<number> => {

@@ -55,6 +55,7 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
   const kafka = new Kafka({ brokers: [...options.brokers], clientId: options.clientId, logLevel: logLevel.WARN, logCreator: createKafkaLogger(logger) });
   const admin: Admin = kafka.admin();
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  let stopping = false;
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
@@ -63,9 +64,11 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
     // kafkajs sleeps this long when every partition is paused: short, so a resumed partition is fetched again at once.
     maxWaitTimeInMs: 200,
+    // A consumer crashed by a broker that went away restarts until the broker is back, but not once ingest stops: a restart
+    // already under way when the consumer disconnects would otherwise schedule the next one, keeping the process alive for good.
+    retry: { retries: 5, restartOnFailure: async () => !stopping },
   });
   let assigned: number[] = [];
-  let stopping = false;
   let delivery: BatchDelivery | undefined;
 
   return {
@@ -120,7 +123,11 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
       });
       await Promise.race([stopped, crashed]);
       stopping = true;
-      consumer.pause([{ topic }]);
+      try {
+        consumer.pause([{ topic }]);
+      } catch {
+        // Between a crash and its restart kafkajs has no group to pause: nothing is fetched then, and what a restart fetches is refused while stopping.
+      }
     },
 
     async commit(stream, nextOffset) {
@@ -154,6 +161,7 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
     held: () => delivery?.held() ?? { pausedStreams: 0, messages: 0 },
 
     async close() {
+      stopping = true;
       // Leaving the group hands the partitions over at once instead of after the session timeout.
       await consumer.disconnect().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'leaving the consumer group failed'));
       await producer.disconnect().catch(() => undefined);
