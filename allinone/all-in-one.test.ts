@@ -52,7 +52,15 @@ const status = async (apiUrl: string) => (await (await fetch(`${apiUrl}/v1/statu
 async function stop(running: Running): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
   running.child.kill('SIGINT');
-  return exited;
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running 60 s after SIGINT:\n${running.output()}`)), 60_000);
+  });
+  try {
+    return await Promise.race([exited, stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 describe('fleetlake start (the all-in-one behind npm start)', () => {
@@ -94,7 +102,7 @@ describe('fleetlake start (the all-in-one behind npm start)', () => {
     const resumed = await status(second.apiUrl);
     expect(resumed.rows_stored).toBeGreaterThanOrEqual(Number(stored?.n));
     expect(await stop(second)).toBe(0);
-  });
+  }, 240_000);
 
   it('goes through the broker when KAFKA_BROKERS is set', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-start-kafka-'));
@@ -109,5 +117,5 @@ describe('fleetlake start (the all-in-one behind npm start)', () => {
     expect(page).toContain('Kafka (');
     await until(async () => ((await status(running.apiUrl)).rows_stored > 0 ? true : undefined), 45_000, () => `nothing arrived through Kafka:\n${running.output()}`);
     expect(await stop(running)).toBe(0);
-  });
+  }, 180_000);
 });
