@@ -162,8 +162,19 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
 
     async close() {
       stopping = true;
-      // Leaving the group hands the partitions over at once instead of after the session timeout.
-      await consumer.disconnect().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'leaving the consumer group failed'));
+      // Leaving the group hands the partitions over at once instead of after the session timeout. kafkajs can hang in it
+      // (a stop during a rebalance); past the session timeout the broker has handed the partitions over anyway.
+      const gaveUp = new AbortController();
+      const leaving = consumer.disconnect().then(
+        () => true,
+        (err: unknown) => {
+          logger.warn({ err: errorMessage(err) }, 'leaving the consumer group failed');
+          return true;
+        },
+      );
+      const left = await Promise.race([leaving, systemClock.sleep(options.sessionTimeoutMs, gaveUp.signal).then(() => false)]);
+      gaveUp.abort();
+      if (!left) logger.warn({ groupId: options.groupId, waitedMs: options.sessionTimeoutMs }, 'leaving the consumer group did not finish within the session timeout; the broker hands the partitions over without it');
       await producer.disconnect().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
     },
