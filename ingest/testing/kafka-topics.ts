@@ -12,6 +12,8 @@ export interface TestTopics {
   committed(): Promise<Map<number, number>>;
   /** End offset per partition. */
   ends(): Promise<Map<number, number>>;
+  /** True when the group has committed exactly `ends` (as `ends()` gave them) on every partition. */
+  committedUpTo(ends: Map<number, number>): Promise<boolean>;
   /** Every message of the dead-letter topic, with its headers as strings. */
   readDeadLetters(expected: number): Promise<{ value: string; headers: Record<string, string> }[]>;
   close(): Promise<void>;
@@ -29,6 +31,12 @@ export async function createTestTopics(brokers: string[], partitions: number): P
   await admin.createTopics({ topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
+
+  const committed = async () => {
+    // kafkajs' admin does not retry OffsetFetch itself, and the broker answers NOT_COORDINATOR while it moves or loads the group.
+    const [entry] = await whileRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
+    return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  };
 
   return {
     kafka,
@@ -50,13 +58,13 @@ export async function createTestTopics(brokers: string[], partitions: number): P
       await flush();
       return count;
     },
-    async committed() {
-      // kafkajs' admin does not retry OffsetFetch itself, and the broker answers NOT_COORDINATOR while it moves or loads the group.
-      const [entry] = await whileRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
-      return new Map((entry?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    },
+    committed,
     async ends() {
       return new Map((await whileRetriable(() => admin.fetchTopicOffsets(topic))).map((p) => [p.partition, Number(p.high)]));
+    },
+    async committedUpTo(ends) {
+      const offsets = await committed();
+      return offsets.size === ends.size && [...ends].every(([partition, end]) => offsets.get(partition) === end);
     },
     async readDeadLetters(expected) {
       const consumer = kafka.consumer({ groupId: `dlq-reader-${suffix}` });
