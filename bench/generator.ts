@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../core/kafka-client.ts';
 import { startLocalKafka, type LocalKafka } from '../broker/local-kafka.ts';
 import { runGenerator } from '../generator/run.ts';
 import { createKafkaSink } from '../generator/sinks/kafka-sink.ts';
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   try {
     results.push(await child('kafka', ['--brokers', brokers, '--topic', topic]));
   } finally {
-    const admin = new Kafka({ brokers: brokers.split(','), clientId: 'bench-generator', logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ brokers: brokers.split(','), clientId: 'bench-generator' }).admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin.disconnect();

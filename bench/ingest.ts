@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../core/kafka-client.ts';
 import { ensureKafka } from '../broker/fetch-kafka.ts';
 import { startLocalKafka, type LocalKafka } from '../broker/local-kafka.ts';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
@@ -114,7 +114,7 @@ async function fillTopic(config: FleetlakeConfig): Promise<{ messages: number; m
 }
 
 async function consumeOnly(config: FleetlakeConfig, total: number): Promise<number> {
-  const kafka = new Kafka({ brokers: [...config.kafka.brokers], clientId: 'bench-consume', logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ brokers: [...config.kafka.brokers], clientId: 'bench-consume' });
   const consumer = kafka.consumer({ groupId: `${config.ingest.group_id}-consume-only`, maxBytesPerPartition: 4 * 1024 * 1024 });
   await consumer.connect();
   await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
@@ -270,7 +270,7 @@ function compileLineProducer(): string {
 }
 
 async function createTopic(config: FleetlakeConfig): Promise<void> {
-  const admin = new Kafka({ brokers: [...config.kafka.brokers], clientId: 'bench-admin', logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaClient({ brokers: [...config.kafka.brokers], clientId: 'bench-admin' }).admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: config.kafka.topic, numPartitions: PARTITIONS }], waitForLeaders: true });
   await admin.disconnect();

@@ -4,7 +4,7 @@ import { loadDistricts } from '../core/districts.ts';
 import { parseDuration } from '../core/duration.ts';
 import { FLEET_LIMITS, type FleetOptions } from './fleet-options.ts';
 import type { Schedule } from './run.ts';
-import type { KafkaCompression } from './sinks/kafka-sink.ts';
+import { KAFKA_COMPRESSIONS, type KafkaCompression } from '../core/kafka-codecs.ts';
 import { parseSinkSpec, SINK_SPEC_HELP, type SinkSpec } from './sinks/open-sink.ts';
 import { parseMix } from './vehicle-types.ts';
 
@@ -94,7 +94,7 @@ export function parseGenerateFlags(flags: GenerateFlagValues, config: Pick<Fleet
   const sink = parseSinkSpec(sinkText);
   if (!sink) throw bad(`${flags.sink === undefined ? 'generator.sink' : '--sink'} must be ${SINK_SPEC_HELP}, not "${sinkText}"`);
   const compression = flags.compression ?? g.compression;
-  if (compression !== 'gzip' && compression !== 'none') throw bad(`--compression must be gzip or none, not "${compression}"`);
+  if (!isKafkaCompression(compression)) throw bad(`--compression must be one of ${KAFKA_COMPRESSIONS.join(', ')}, not "${compression}"`);
   const districtsFile = flags.districts ?? g.districts;
 
   return {
@@ -136,4 +136,8 @@ function parseSchedule(
   const toMs = to !== undefined ? p.time('to', to) : fromMs + p.duration('duration', duration!);
   if (toMs <= fromMs) throw p.bad(`--to ${to} must be after --from ${from}`);
   return { kind: 'backfill', fromMs, toMs };
+}
+
+function isKafkaCompression(name: string): name is KafkaCompression {
+  return (KAFKA_COMPRESSIONS as readonly string[]).includes(name);
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../../core/kafka-client.ts';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parsePosition } from '../../core/position.ts';
 import { captureStream } from '../../test-support/run-fleetlake.ts';
@@ -78,7 +78,7 @@ describe('fleetlake generate', () => {
     [['--late-share', '1'], '--late-share must be a number from 0 to 0.99'],
     [['--malformed-share', 'x'], '--malformed-share must be a number from 0 to 1'],
     [['--batch-size', '0'], '--batch-size must be a whole number from 1'],
-    [['--compression', 'lz4'], '--compression must be gzip or none'],
+    [['--compression', 'brotli'], '--compression must be one of none, gzip, snappy, lz4, zstd, not "brotli"'],
     [['--districts', '/nonexistent/city.geojson'], 'districts file /nonexistent/city.geojson'],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('refuses %j with an error naming the flag', async (args, message) => {
@@ -119,7 +119,7 @@ describe('fleetlake generate', () => {
     const { code, stderr } = await generate(['--sink', 'kafka', '--vehicles', '20', '--from', '2026-11-02T08:00:00Z', '--duration', '1m', '--seed', '3'], env);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const admin = new Kafka({ brokers, clientId: 'generate-cli-test', logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ brokers, clientId: 'generate-cli-test' }).admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(topic);
     await admin.deleteTopics({ topics: [topic] });

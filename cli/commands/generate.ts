@@ -1,3 +1,5 @@
+import { CONFIG_SPEC } from '../../core/config-spec.ts';
+import { KAFKA_COMPRESSIONS } from '../../core/kafka-codecs.ts';
 import { createProgressBar } from '../../generator/progress.ts';
 import { parseGenerateFlags, GENERATE_FLAGS } from '../../generator/cli-options.ts';
 import { runGenerator } from '../../generator/run.ts';
@@ -44,7 +46,7 @@ Output
                              KAFKA_BROKERS; the topic is created with kafka.partitions
                              when missing), stdout (NDJSON), file:PATH (NDJSON) or null
                              (default stdout; config generator.sink)
-  --compression C            Kafka batch compression: gzip or none (default gzip)
+  --compression C            Kafka batch compression: ${KAFKA_COMPRESSIONS.join(', ')} (default ${CONFIG_SPEC.generator.compression.default})
   --batch-size N             messages per send (default 10000)
 
 Scale-out

@@ -1,6 +1,7 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { FleetlakeConfig } from '../../core/config.ts';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
+import { createKafkaClient } from '../../core/kafka-client.ts';
 import { probeKafka } from '../../core/kafka-probe.ts';
 import type { Logger } from '../../core/logger.ts';
 import { scanPosition } from '../../core/position-scanner.ts';
@@ -8,7 +9,6 @@ import { systemClock } from '../clock.ts';
 import { configuredBackoff, retryUntilDone, type Backoff } from '../retry.ts';
 import type { IngestSource, PartitionLag, Reject } from '../types.ts';
 import { createBatchDelivery, type BatchDelivery } from './kafka-delivery.ts';
-import { createKafkaLogger } from './kafka-logger.ts';
 
 export interface KafkaSourceOptions {
   readonly brokers: readonly string[];
@@ -52,7 +52,7 @@ export function kafkaSourceOptions(config: FleetlakeConfig, logger: Logger): Kaf
 export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
   const { topic, logger } = options;
   if (options.brokers.length === 0) throw new FleetlakeError('INGEST_NO_BROKER');
-  const kafka = new Kafka({ brokers: [...options.brokers], clientId: options.clientId, logLevel: logLevel.WARN, logCreator: createKafkaLogger(logger) });
+  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, logger });
   const admin: Admin = kafka.admin();
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   let stopping = false;
