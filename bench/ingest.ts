@@ -6,13 +6,13 @@
  * broker's consume-only rate with kafkajs and ClickHouse's insert rate for the
  * same rows from memory, plus the insert formats both client modes accept.
  * Then p99 freshness with a live generator paced at --rate positions/s, its
- * NDJSON sent by the Java Kafka client (bench/line-producer): kafkajs' producer
+ * NDJSON sent by the Java Kafka client (broker/line-producer): kafkajs' producer
  * alone would need more than one of a small machine's cores at 50 000/s.
  * Uses KAFKA_BROKERS when set, else starts a local broker; an embedded lake in
  * a temporary directory (or CLICKHOUSE_URL). Smoke run:
  *   npm run bench:ingest -- --positions 20000 --vehicles 1000 --rate 2000 --paced 15s
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createKafkaClient } from '../core/kafka-client.ts';
-import { ensureKafka } from '../broker/fetch-kafka.ts';
+import { startLineProducer } from '../broker/line-producer.ts';
 import { startLocalKafka, type LocalKafka } from '../broker/local-kafka.ts';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig, type FleetlakeConfig } from '../core/config.ts';
@@ -221,7 +221,6 @@ async function endToEnd(ch: ClickHouse, config: FleetlakeConfig, total: number):
 
 /** A live generator at RATE positions/s into the Java producer; freshness sampled every 100 ms after a warm-up. */
 async function pacedFreshness(ch: ClickHouse, config: FleetlakeConfig, brokers: string[]) {
-  const producerClasses = compileLineProducer();
   await createTopic(config);
   const logger = createSilentLogger();
   const stop = new AbortController();
@@ -233,15 +232,8 @@ async function pacedFreshness(ch: ClickHouse, config: FleetlakeConfig, brokers: 
     env: { ...process.env, FLEETLAKE_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const producer = spawn('java', ['-cp', `${producerClasses}:${ensureKafka()}/*`, 'LineProducer', brokers.join(','), config.kafka.topic], {
-    env: { ...process.env, COMPRESSION: 'none' },
-    stdio: [generator.stdout, 'ignore', 'pipe'],
-  });
-  const producerLog: string[] = [];
-  producer.stderr.on('data', (chunk: Buffer) => producerLog.push(chunk.toString()));
-  const exited = new Promise<void>((resolve, reject) =>
-    producer.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`LineProducer exited with ${code}: ${producerLog.join('').slice(-2000)}`)))),
-  );
+  const producer = startLineProducer({ brokers, topic: config.kafka.topic, compression: 'none', input: generator.stdout });
+  const exited = producer.done;
   const samples: number[] = [];
   const warmUpUntil = Date.now() + Math.min(10_000, PACED_MS / 3);
   const sampler = setInterval(() => {
@@ -253,20 +245,10 @@ async function pacedFreshness(ch: ClickHouse, config: FleetlakeConfig, brokers: 
   clearInterval(sampler);
   stop.abort();
   await ingest;
-  rmSync(producerClasses, { recursive: true, force: true });
   await truncate(ch);
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)] ?? Number.NaN;
   return { rows, rowsPerSecond: rate(rows, pacedMs), p50: at(0.5), p99: at(0.99), max: at(1), samples: samples.length };
-}
-
-/** bench/line-producer/LineProducer.java compiled against the Kafka client jars `fleetlake broker` uses; returns the class directory. */
-function compileLineProducer(): string {
-  const classes = mkdtempSync(join(tmpdir(), 'fleetlake-line-producer-'));
-  const source = fileURLToPath(new URL('./line-producer/LineProducer.java', import.meta.url));
-  const result = spawnSync('javac', ['-cp', `${ensureKafka()}/*`, '-d', classes, source], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`javac failed (exit ${result.status}); bench:ingest needs a JDK 17 for its paced producer`);
-  return classes;
 }
 
 async function createTopic(config: FleetlakeConfig): Promise<void> {
