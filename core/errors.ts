@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   },
   USAGE: { status: 400, template: '{detail}' },
   BROKER_UNAVAILABLE: { status: 503, template: 'Kafka broker: {detail}' },
+  PERMANENT_FAILURE: {
+    status: 500,
+    template: '{what} failed with {cause}, which retrying cannot fix: {action}. Nothing past what was stored is committed; start again once fixed ({detail})',
+  },
   JAVA_MISSING: { status: 500, template: '{detail}' },
   API_BAD_REQUEST: { status: 400, template: '{detail}' },
   API_INVALID_AREA: { status: 400, template: '{detail}' },

@@ -91,6 +91,33 @@ export const zstdCodec: Codec = {
   decompress: (buffer) => zstdDecompressAsync(buffer),
 };
 
+/**
+ * A batch the codec cannot decompress is data the broker accepted and this
+ * client cannot read, not a broker outage: the error says which codec and why,
+ * and core/failures.ts classifies it as permanent.
+ */
+export class UndecodableBatchError extends Error {
+  readonly codec: string;
+  constructor(codec: string, cause: unknown) {
+    super(`a ${codec} record batch could not be decompressed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'KafkaJSUndecodableBatch';
+    this.codec = codec;
+  }
+}
+
+function reportingFailures(name: string, codec: Codec): Codec {
+  return {
+    compress: codec.compress,
+    async decompress(buffer) {
+      try {
+        return await codec.decompress(buffer);
+      } catch (err) {
+        throw new UndecodableBatchError(name, err);
+      }
+    },
+  };
+}
+
 let registered = false;
 
 /** Teaches kafkajs (which ships gzip only) snappy, lz4 and zstd, in both directions. Idempotent. */
@@ -98,8 +125,10 @@ export function registerKafkaCodecs(): void {
   if (registered) return;
   // Not a named export Node's CommonJS interop can see, unlike the rest of kafkajs' API.
   const codecs = kafkajs.CompressionCodecs as Record<number, () => Codec>;
-  codecs[CompressionTypes.Snappy] = () => snappyCodec;
-  codecs[CompressionTypes.LZ4] = () => lz4Codec;
-  codecs[CompressionTypes.ZSTD] = () => zstdCodec;
+  const gzip = codecs[CompressionTypes.GZIP]!();
+  codecs[CompressionTypes.GZIP] = () => reportingFailures('gzip', gzip);
+  codecs[CompressionTypes.Snappy] = () => reportingFailures('snappy', snappyCodec);
+  codecs[CompressionTypes.LZ4] = () => reportingFailures('lz4', lz4Codec);
+  codecs[CompressionTypes.ZSTD] = () => reportingFailures('zstd', zstdCodec);
   registered = true;
 }

@@ -46,8 +46,9 @@ describe('ClickHouse unavailable', () => {
     await waitFor('the first messages committed', async () => topics.committedUpTo(await topics.ends()));
     const committedBefore = await topics.committed();
 
-    // A real failure: the table is gone for every insert until it is attached again.
-    await lake.ch.client.command({ query: `DETACH TABLE ${TABLES.positions}` });
+    // A real transient failure, the one a lake under load gives: too many parts, every insert refused until merges catch up.
+    await lake.ch.client.command({ query: `SYSTEM STOP MERGES ${TABLES.positions}` });
+    await lake.ch.client.command({ query: `ALTER TABLE ${TABLES.positions} MODIFY SETTING parts_to_throw_insert = 1` });
     // Small sends make small record batches, so one fetch is about fetchBytes and the bound below is tight.
     await topics.produce(during, 300);
     await waitFor('several failed inserts', async () => (await failures()) >= 5);
@@ -65,7 +66,8 @@ describe('ClickHouse unavailable', () => {
     const reported = await queryRows<{ value: number }>(lake.ch.client, `SELECT value FROM ${TABLES.ingestMetrics} WHERE metric = 'paused_partitions' ORDER BY ts DESC LIMIT 1`);
     expect(reported).toEqual([{ value: 3 }]);
 
-    await lake.ch.client.command({ query: `ATTACH TABLE ${TABLES.positions}` });
+    await lake.ch.client.command({ query: `ALTER TABLE ${TABLES.positions} RESET SETTING parts_to_throw_insert` });
+    await lake.ch.client.command({ query: `SYSTEM START MERGES ${TABLES.positions}` });
     await waitFor('catching up', async () => topics.committedUpTo(await topics.ends()));
     await waitFor('fetching resumed', async () => (await gauge(metrics.ingestPausedPartitions)) === 0 && (await gauge(metrics.ingestBufferedMessages)) === 0);
     stop.abort();

@@ -1,6 +1,7 @@
 import { Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { FleetlakeConfig } from '../../core/config.ts';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
+import { classifyFailure } from '../../core/failures.ts';
 import { createKafkaClient } from '../../core/kafka-client.ts';
 import { probeKafka } from '../../core/kafka-probe.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -89,6 +90,7 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
           await consumer.subscribe({ topic, fromBeginning: true });
         },
         {
+          what: `reaching Kafka at ${options.brokers.join(',')}`,
           backoff: options.reconnect,
           clock: systemClock,
           signal,
@@ -107,7 +109,13 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
       const crashed = new Promise<never>((_resolve, reject) => {
         consumer.on(consumer.events.CRASH, ({ payload }) => {
           reset();
-          if (!payload.restart) reject(new FleetlakeError('BROKER_UNAVAILABLE', { detail: `consumer stopped: ${errorMessage(payload.error)}` }, { cause: payload.error }));
+          if (payload.restart) return;
+          const failure = classifyFailure(payload.error);
+          reject(
+            failure.kind === 'permanent'
+              ? new FleetlakeError('PERMANENT_FAILURE', { what: `consuming ${topic}`, cause: failure.cause, action: failure.action ?? 'see the detail', detail: errorMessage(payload.error) }, { cause: payload.error })
+              : new FleetlakeError('BROKER_UNAVAILABLE', { detail: `consumer stopped: ${errorMessage(payload.error)}` }, { cause: payload.error }),
+          );
         });
       });
       consumer.on(consumer.events.REBALANCING, reset);
