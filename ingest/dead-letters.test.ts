@@ -31,7 +31,7 @@ const BAD: readonly [RejectReason, string][] = [
   ['lat_out_of_range', json({ lat: 91 })],
   ['lon_out_of_range', json({ lon: -181 })],
   ['speed_out_of_range', json({ speed_kmh: 401 })],
-  ['heading_out_of_range', json({ heading_deg: 360 })],
+  ['heading_out_of_range', json({ heading_deg: 360.5 })],
   ['bad_vehicle_type', json({ vehicle_type: 'Space Shuttle' })],
   ['too_old', json({ ts: iso(NOW - 3 * 86_400_000) })],
   ['too_far_in_future', json({ ts: iso(NOW + 3_600_000) })],
