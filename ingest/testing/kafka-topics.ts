@@ -29,7 +29,8 @@ export async function createTestTopics(brokers: string[], partitions: number): P
   const kafka = createKafkaClient({ brokers, clientId: `ingest-test-${suffix}` });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true });
+  // Kafka 4.x can answer UNKNOWN_TOPIC_OR_PARTITION while a new topic's metadata spreads, past kafkajs' own retries on a busy machine.
+  await whileRetriable(() => admin.createTopics({ topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true }));
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 
