@@ -7,6 +7,8 @@ const KAFKA_FACING = [
   'cli/commands/generate.test.ts',
   'ingest/*kafka*.test.ts',
   'ingest/codecs.test.ts',
+  'ingest/undecodable-batch.test.ts',
+  'ingest/permanent-failures.test.ts',
   'ingest/crash.test.ts',
   'ingest/broker-*.test.ts',
   'ingest/clickhouse-down.test.ts',

@@ -2,6 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { registerKafkaCodecs } from './kafka-codecs.ts';
 import { createKafkaLogger } from './kafka-logger.ts';
 import { applyKafkajsRequestQueueFix } from './kafkajs-request-queue-fix.ts';
+import { applyKafkajsUndecodableBatchIsolation } from './kafkajs-undecodable-batches.ts';
 import type { Logger } from './logger.ts';
 
 export interface KafkaClientOptions {
@@ -24,6 +25,7 @@ export interface KafkaClientOptions {
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
   registerKafkaCodecs();
   applyKafkajsRequestQueueFix();
+  applyKafkajsUndecodableBatchIsolation();
   return new Kafka({
     brokers: [...options.brokers],
     clientId: options.clientId,

@@ -48,5 +48,6 @@ export const INGEST_METRIC_SERIES = {
   freshness_seconds: 'now minus the newest event time ingested',
   buffered_messages: 'messages read from the source and held in memory, not yet committed',
   paused_partitions: 'partitions not being fetched because ingest is behind (back-pressure)',
+  stopped_partitions: 'partitions stopped at a record batch no codec here can decode; the others go on',
 } as const;
 export type IngestMetricSeries = keyof typeof INGEST_METRIC_SERIES;

@@ -96,7 +96,7 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
 
   const backPressure = (): BackPressure => {
     const held = source.held?.();
-    return { bufferedMessages: pipeline.buffered + (held?.messages ?? 0), pausedStreams: held?.pausedStreams ?? 0 };
+    return { bufferedMessages: pipeline.buffered + (held?.messages ?? 0), pausedStreams: held?.pausedStreams ?? 0, stoppedStreams: held?.stoppedStreams ?? 0 };
   };
   const server = settings.metrics_port > 0
     ? await startMetricsServer({ port: settings.metrics_port, registry: metrics.registry, logger, beforeScrape: () => stats.refreshGauges(clock.now(), backPressure()) })

@@ -73,6 +73,8 @@ export function recordedReports(nowMs: number): MetricRow[] {
         insert_failures_total: Math.floor(since / 97), freshness_seconds: 2 + wave,
         // A two-minute stall every half hour: all three partitions paused, about three batches each held.
         paused_partitions: i % 360 < 24 ? 3 : 0, buffered_messages: i % 360 < 24 ? 45_000 : 6000 + 2000 * wave,
+        // From the 40-minute mark one process meets a batch it cannot decode: one partition stops, the others go on.
+        stopped_partitions: n === 0 && i >= 480 ? 1 : 0,
       };
       for (const [metric, value] of Object.entries(figures)) rows.push(metricRow(t, instance, metric as IngestMetricSeries, value));
       for (let p = 3 * n; p < 3 * n + 3; p++) rows.push(metricRow(t, instance, 'consumer_lag', 200 + 150 * wave + p, { topic: TOPICS.positions, partition: String(p) }));

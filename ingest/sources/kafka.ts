@@ -4,6 +4,7 @@ import { FleetlakeError, errorMessage } from '../../core/errors.ts';
 import { classifyFailure } from '../../core/failures.ts';
 import { createKafkaClient } from '../../core/kafka-client.ts';
 import { probeKafka } from '../../core/kafka-probe.ts';
+import { onUndecodableBatch, type UndecodableBatch } from '../../core/kafkajs-undecodable-batches.ts';
 import type { Logger } from '../../core/logger.ts';
 import { scanPosition } from '../../core/position-scanner.ts';
 import { systemClock } from '../clock.ts';
@@ -71,6 +72,19 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
   });
   let assigned: number[] = [];
   let delivery: BatchDelivery | undefined;
+  /** Partition → the offset of the batch it stopped at; nothing at or past it is consumed or committed. */
+  const stoppedAt = new Map<number, string>();
+  const stopAt = (batch: UndecodableBatch) => {
+    if (batch.topic !== topic) return;
+    consumer.pause([{ topic, partitions: [batch.partition] }]);
+    if (stoppedAt.get(batch.partition) === batch.offset) return;
+    stoppedAt.set(batch.partition, batch.offset);
+    logger.error(
+      { topic, partition: batch.partition, offset: batch.offset, codec: batch.codec, err: errorMessage(batch.error) },
+      'a record batch cannot be decoded: this partition stops at it and the others go on; nothing from it on is committed, and a restart with a client that reads it resumes there',
+    );
+  };
+  const stopListening = onUndecodableBatch(stopAt);
 
   return {
     kind: 'kafka',
@@ -121,6 +135,8 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
       consumer.on(consumer.events.REBALANCING, reset);
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         reset();
+        // A partition stopped here may now be another member's; one still ours stops again when fetched.
+        stoppedAt.clear();
         assigned = [...(payload.memberAssignment[topic] ?? [])];
         logger.info({ topic, partitions: assigned, groupId: options.groupId }, 'joined the consumer group');
       });
@@ -166,10 +182,11 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
         });
     },
 
-    held: () => delivery?.held() ?? { pausedStreams: 0, messages: 0 },
+    held: () => ({ ...(delivery?.held() ?? { pausedStreams: 0, messages: 0 }), stoppedStreams: stoppedAt.size }),
 
     async close() {
       stopping = true;
+      stopListening();
       // Leaving the group hands the partitions over at once instead of after the session timeout. kafkajs can hang in it
       // (a stop during a rebalance); past the session timeout the broker has handed the partitions over anyway.
       const gaveUp = new AbortController();
