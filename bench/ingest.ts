@@ -25,6 +25,7 @@ import { startLineProducer } from '../broker/line-producer.ts';
 import { startLocalKafka, type LocalKafka } from '../broker/local-kafka.ts';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig, type FleetlakeConfig } from '../core/config.ts';
+import { CONFIG_SPEC } from '../core/config-spec.ts';
 import { parseDuration } from '../core/duration.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
@@ -34,7 +35,8 @@ import { createClickHouseWriter } from '../ingest/clickhouse-writer.ts';
 import { createTsvBody, type TsvBody } from '../ingest/encode-batch.ts';
 import { createKafkaSource, kafkaSourceOptions, runIngest } from '../ingest/index.ts';
 import { migrate } from '../schema/migrate.ts';
-import { describeMachine } from './machine.ts';
+import { cpus } from 'node:os';
+import { cpuMicros, describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -81,27 +83,51 @@ async function main(): Promise<void> {
     console.log(`# bench:ingest — ${fmt(POSITIONS)} positions of ${fmt(VEHICLES)} vehicles, ${PARTITIONS} partitions, batches of ${fmt(config.ingest.batch_rows)} rows / ${config.ingest.batch_max_wait.text}`);
     console.log(`machine: ${describeMachine()}; ClickHouse ${ch.mode} (${ch.location}); broker ${brokers.join(',')}\n`);
 
+    const cpu = cpuAccounting(kafka?.pid);
     const fill = await fillTopic(config);
-    console.log(`generator backfill → broker: ${fmt(fill.messages)} messages in ${(fill.ms / 1000).toFixed(1)} s (${fmt(rate(fill.messages, fill.ms))}/s, gzip)`);
-    const consumeMs = await consumeOnly(config, fill.messages);
-    const consumeRate = rate(fill.messages, consumeMs);
-    console.log(`limit 1, broker consume-only (kafkajs eachBatch, fresh group): ${fmt(consumeRate)} positions/s`);
-    const insert = await insertOnly(ch, config, fill.messages);
-    console.log(`limit 2, ClickHouse insert from memory (${insert.batches} inserts, ${config.ingest.max_in_flight} at a time): ${fmt(insert.rate)} positions/s`);
+    console.log(`generator backfill → broker: ${fmt(fill.messages)} messages in ${(fill.ms / 1000).toFixed(1)} s (${fmt(rate(fill.messages, fill.ms))}/s, ${CONFIG_SPEC.generator.compression.default})`);
+    const consume = await cpu.of(fill.messages, () => consumeOnly(config, fill.messages));
+    const consumeRate = rate(fill.messages, consume.value);
+    console.log(`limit 1, broker consume-only (kafkajs eachBatch, fresh group): ${fmt(consumeRate)} positions/s; ${consume.text}`);
+    const insert = await insertOnly(ch, config, fill.messages, cpu);
+    console.log(`limit 2, ClickHouse insert from memory (${insert.batches} inserts, ${config.ingest.max_in_flight} at a time): ${fmt(insert.rate)} positions/s; ${insert.cpu.text}`);
     console.log(`insert formats (encode + insert, same rows): ${insert.formats.map((f) => `${f.format} ${fmt(f.rate)}/s`).join(', ')}`);
-    const e2eMs = await endToEnd(ch, config, fill.messages);
-    const e2eRate = rate(fill.messages, e2eMs);
+    const e2e = await cpu.of(fill.messages, () => endToEnd(ch, config, fill.messages));
+    const e2eRate = rate(fill.messages, e2e.value);
     const limit = Math.min(consumeRate, insert.rate);
-    console.log(`end to end (backlog → ingest → ClickHouse, committed): ${fmt(e2eRate)} positions/s = ${((e2eRate / limit) * 100).toFixed(0)} % of the smaller limit`);
+    console.log(`end to end (backlog → ingest → ClickHouse, committed): ${fmt(e2eRate)} positions/s = ${((e2eRate / limit) * 100).toFixed(0)} % of the smaller limit; ${e2e.text}`);
 
     const paced = await pacedFreshness(ch, configFor('paced'), brokers);
     console.log(`paced at ${fmt(RATE)} positions/s for ${args.paced} (generator → Java producer, uncompressed): ingested ${fmt(paced.rows)} (${fmt(paced.rowsPerSecond)}/s); freshness p50 ${paced.p50.toFixed(2)} s, p99 ${paced.p99.toFixed(2)} s, max ${paced.max.toFixed(2)} s`);
-    console.log(`\n${JSON.stringify({ positions: fill.messages, consumeRate, insertRate: insert.rate, e2eRate, ratio: e2eRate / limit, formats: insert.formats, paced })}`);
+    const cpuPerPosition = { consume: consume.micros, insert: insert.cpu.micros, e2e: e2e.micros };
+    console.log(`\n${JSON.stringify({ positions: fill.messages, consumeRate, insertRate: insert.rate, e2eRate, ratio: e2eRate / limit, formats: insert.formats, paced, cpuPerPosition })}`);
   } finally {
     await ch.close();
     rmSync(dataDir, { recursive: true, force: true });
     await kafka?.stop();
   }
+}
+
+/**
+ * CPU microseconds per position of a phase, this process (ingest, kafkajs and
+ * the embedded engine's threads) and the local broker apart, and the rate the
+ * machine's cores could give at that cost: the ceiling no code of this
+ * process's shape can pass, whatever the wall clock says on a busy day.
+ */
+function cpuAccounting(brokerPid: number | undefined) {
+  const cores = cpus().length;
+  return {
+    async of<T>(positions: number, phase: () => Promise<T>) {
+      const before = cpuMicros(brokerPid);
+      const value = await phase();
+      const after = cpuMicros(brokerPid);
+      const self = (after.self - before.self) / positions;
+      const broker = after.other !== undefined && before.other !== undefined ? (after.other - before.other) / positions : undefined;
+      const total = self + (broker ?? 0);
+      const text = `CPU ${self.toFixed(2)} µs/position here${broker === undefined ? '' : ` + ${broker.toFixed(2)} in the broker = ${total.toFixed(2)}`}, a ceiling of ${fmt(Math.round((cores * 1e6) / total))}/s on ${cores} cores`;
+      return { value, micros: { self, broker, total }, text };
+    },
+  };
 }
 
 async function fillTopic(config: FleetlakeConfig): Promise<{ messages: number; ms: number }> {
@@ -133,23 +159,16 @@ async function consumeOnly(config: FleetlakeConfig, total: number): Promise<numb
   return ms;
 }
 
-/** The same rows, already in memory as insert bodies, written with the ingest writer at ingest's concurrency. */
-async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number) {
+/**
+ * The same rows as insert bodies, built first, then written with the ingest
+ * writer at ingest's concurrency: the rate and the CPU are the inserts' alone.
+ */
+async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number, cpu: ReturnType<typeof cpuAccounting>) {
   const writer = createClickHouseWriter(ch.client);
   const batchRows = config.ingest.batch_rows;
-  let pending: Buffer[] = [];
+  const bodies: Buffer[] = [];
   let current: TsvBody = createTsvBody();
   let rows = 0;
-  let batches = 0;
-  let insertMs = 0;
-  const flushRound = async () => {
-    const started = performance.now();
-    for (let i = 0; i < pending.length; i += config.ingest.max_in_flight) {
-      await Promise.all(pending.slice(i, i + config.ingest.max_in_flight).map((body) => writer.insertPositions(`bench:${batches++}`, body)));
-    }
-    insertMs += performance.now() - started;
-    pending = [];
-  };
   const sample: Position[] = [];
   for (const m of backfillMessages({ ...FLEET, fromMs: FROM_MS, toMs: TO_MS })) {
     const check = parsePosition(m.value);
@@ -157,16 +176,21 @@ async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number
     if (sample.length < batchRows) sample.push(check.position);
     current.add(check.position);
     if (++rows % batchRows === 0) {
-      pending.push(current.bytes());
+      bodies.push(current.bytes());
       current = createTsvBody();
-      if (pending.length >= 8) await flushRound();
     }
   }
-  if (current.rows > 0) pending.push(current.bytes());
-  await flushRound();
+  if (current.rows > 0) bodies.push(current.bytes());
+  const written = await cpu.of(Math.min(rows, total), async () => {
+    const started = performance.now();
+    for (let i = 0; i < bodies.length; i += config.ingest.max_in_flight) {
+      await Promise.all(bodies.slice(i, i + config.ingest.max_in_flight).map((body, k) => writer.insertPositions(`bench:${i + k}`, body)));
+    }
+    return performance.now() - started;
+  });
   const formats = await compareFormats(ch, sample);
   await truncate(ch);
-  return { rate: rate(Math.min(rows, total), insertMs), batches, formats };
+  return { rate: rate(Math.min(rows, total), written.value), batches: bodies.length, formats, cpu: written };
 }
 
 /** Encode + insert of one batch in each text format that both the HTTP client and the embedded connection accept. */

@@ -23,6 +23,8 @@ export interface LocalKafkaOptions {
 export interface LocalKafka {
   readonly bootstrap: string;
   readonly version: string;
+  /** The broker's JVM, for benchmarks that account its CPU. */
+  readonly pid: number | undefined;
   readonly exited: Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -75,7 +77,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     await stop();
     throw err;
   }
-  return { bootstrap, version, exited, stop };
+  return { bootstrap, version, pid: child.pid, exited, stop };
 }
 
 /** 16 random bytes in URL-safe base64, as Kafka's own ids, never starting with '-': the storage tool would read that as an option. */
