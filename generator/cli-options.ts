@@ -28,6 +28,7 @@ export const GENERATE_FLAGS = {
   'malformed-share': { type: 'string' },
   'batch-size': { type: 'string' },
   compression: { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 export type GenerateFlagValues = { readonly [K in keyof typeof GENERATE_FLAGS]?: string };
@@ -38,7 +39,12 @@ export interface GenerateCommandOptions {
   readonly sink: SinkSpec;
   readonly batchSize: number;
   readonly compression: KafkaCompression;
+  /** Worker threads (null and kafka sinks only). */
+  readonly workers: number;
 }
+
+/** More threads than this only queue for the same cores. */
+const MAX_WORKERS = 64;
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -96,6 +102,10 @@ export function parseGenerateFlags(flags: GenerateFlagValues, config: Pick<Fleet
   const compression = flags.compression ?? g.compression;
   if (!isKafkaCompression(compression)) throw bad(`--compression must be one of ${KAFKA_COMPRESSIONS.join(', ')}, not "${compression}"`);
   const districtsFile = flags.districts ?? g.districts;
+  const workers = whole('workers', flags.workers, 1, 1, MAX_WORKERS);
+  if (workers > 1 && sink.kind !== 'null' && sink.kind !== 'kafka') {
+    throw bad(`--workers ${workers} needs --sink null or kafka: into ${sink.kind === 'file' ? 'a file' : 'stdout'}, lines of several workers would interleave and the stream would no longer be the same byte for byte`);
+  }
 
   return {
     fleet: {
@@ -118,6 +128,7 @@ export function parseGenerateFlags(flags: GenerateFlagValues, config: Pick<Fleet
     sink,
     batchSize: whole('batch-size', flags['batch-size'], 10_000, 1, 1_000_000),
     compression,
+    workers,
   };
 }
 

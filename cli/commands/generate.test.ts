@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createKafkaClient } from '../../core/kafka-client.ts';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parsePosition } from '../../core/position.ts';
+import { backfillMessages } from '../../generator/index.ts';
 import { captureStream } from '../../test-support/run-fleetlake.ts';
 import { runCli } from '../run.ts';
 
@@ -80,6 +81,8 @@ describe('fleetlake generate', () => {
     [['--batch-size', '0'], '--batch-size must be a whole number from 1'],
     [['--compression', 'brotli'], '--compression must be one of none, gzip, snappy, lz4, zstd, not "brotli"'],
     [['--districts', '/nonexistent/city.geojson'], 'districts file /nonexistent/city.geojson'],
+    [['--workers', '0'], '--workers must be a whole number from 1 to 64, not "0"'],
+    [['--workers', '2', '--sink', 'stdout'], '--workers 2 needs --sink null or kafka: into stdout, lines of several workers would interleave'],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('refuses %j with an error naming the flag', async (args, message) => {
     const { code, stderr, stdout } = await generate(args.includes('--sink') ? args : [...args, '--sink', 'null']);
@@ -112,6 +115,33 @@ describe('fleetlake generate', () => {
     expect(stderr).toContain('KAFKA_BROKERS (config kafka.brokers)');
   });
 
+  it('--workers 2 into Kafka sends exactly what one thread sends, each vehicle in order', async () => {
+    const topic = `generate-cli-${randomUUID()}`;
+    const brokers = inject('kafkaBrokers');
+    const env = { ...ENV, KAFKA_BROKERS: brokers.join(','), FLEETLAKE_TOPIC: topic, FLEETLAKE_TOPIC_PARTITIONS: '3' };
+    const fromMs = Date.parse('2026-11-02T08:00:00Z');
+    const { code, stderr } = await generate(['--sink', 'kafka', '--vehicles', '30', '--from', '2026-11-02T08:00:00Z', '--duration', '2m', '--seed', '5', '--workers', '2'], env);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+
+    const expected = groupByKey(backfillMessages({ vehicles: 30, seed: 5, fromMs, toMs: fromMs + 120_000 }));
+    const total = [...expected.values()].reduce((n, values) => n + values.length, 0);
+    const received: { key: string; value: string }[] = [];
+    const consumer = createKafkaClient({ brokers, clientId: 'generate-cli-test' }).consumer({ groupId: `generate-cli-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          received.push({ key: message.key!.toString(), value: message.value!.toString() });
+          if (received.length === total) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect(groupByKey(received)).toEqual(expected);
+  });
+
   it('produces to the configured topic, created with kafka.partitions', async () => {
     const topic = `generate-cli-${randomUUID()}`;
     const brokers = inject('kafkaBrokers');
@@ -128,3 +158,10 @@ describe('fleetlake generate', () => {
     expect(offsets.reduce((sum, o) => sum + Number(o.high), 0)).toBe(20 * 12);
   });
 });
+
+/** Values per key, in the order they came: what a consumer of one vehicle sees. */
+function groupByKey(messages: Iterable<{ key: string; value: string }>): Map<string, string[]> {
+  const byKey = new Map<string, string[]>();
+  for (const m of messages) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m.value]);
+  return new Map([...byKey].sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -2,8 +2,9 @@ import { CONFIG_SPEC } from '../../core/config-spec.ts';
 import { KAFKA_COMPRESSIONS } from '../../core/kafka-codecs.ts';
 import { createProgressBar } from '../../generator/progress.ts';
 import { parseGenerateFlags, GENERATE_FLAGS } from '../../generator/cli-options.ts';
-import { runGenerator } from '../../generator/run.ts';
-import { openSink } from '../../generator/sinks/open-sink.ts';
+import { runGenerator, type RunGeneratorOptions } from '../../generator/run.ts';
+import { openSink, type OpenSinkContext, type SinkSpec } from '../../generator/sinks/open-sink.ts';
+import { runGeneratorInWorkers } from '../../generator/workers/run-in-workers.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -50,6 +51,8 @@ Output
   --batch-size N             messages per send (default 10000)
 
 Scale-out
+  --workers N                threads on this machine's cores, each simulating every Nth
+                             vehicle into a sink of its own (null and kafka sinks; default 1)
   --instance I --instances N run N generators side by side: instance I (0..N-1) simulates
                              the vehicles whose number modulo N is I; together they cover
                              the fleet exactly once and each vehicle behaves the same
@@ -73,25 +76,15 @@ Examples
     const stop = new AbortController();
     const onStop = () => stop.abort();
     ctx.stopSignal.addEventListener('abort', onStop, { once: true });
-    const sink = await openSink(options.sink, {
-      config,
-      stdout: ctx.stdout,
-      logger: ctx.logger,
-      compression: options.compression,
-      onReaderGone: onStop,
-    });
     const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
     const bar = options.schedule.kind === 'backfill' && stderr.isTTY ? createProgressBar(stderr) : undefined;
+    const run = { fleet: options.fleet, schedule: options.schedule, signal: stop.signal, batchSize: options.batchSize, onProgress: bar?.update };
     const started = Date.now();
     try {
-      const summary = await runGenerator({
-        fleet: options.fleet,
-        schedule: options.schedule,
-        sink,
-        signal: stop.signal,
-        batchSize: options.batchSize,
-        onProgress: bar?.update,
-      });
+      const summary =
+        options.workers > 1 && (options.sink.kind === 'null' || options.sink.kind === 'kafka')
+          ? await runGeneratorInWorkers({ ...run, workers: options.workers, sink: options.sink, kafka: config.kafka, compression: options.compression })
+          : await runInThisThread(options.sink, run, { config, stdout: ctx.stdout, logger: ctx.logger, compression: options.compression, onReaderGone: onStop });
       bar?.finish();
       const seconds = (Date.now() - started) / 1000;
       ctx.logger.info(
@@ -101,7 +94,15 @@ Examples
       return 0;
     } finally {
       ctx.stopSignal.removeEventListener('abort', onStop);
-      await sink.close();
     }
   },
 };
+
+async function runInThisThread(spec: SinkSpec, run: Omit<RunGeneratorOptions, 'sink'>, context: OpenSinkContext) {
+  const sink = await openSink(spec, context);
+  try {
+    return await runGenerator({ ...run, sink });
+  } finally {
+    await sink.close();
+  }
+}
