@@ -1,5 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { Session } from 'chdb';
+import { createRequire } from 'node:module';
+import type { Session } from 'chdb';
 import { resolve } from 'node:path';
 import type { FleetlakeConfig } from './config.ts';
 import { createScopedChdbConnection } from './chdb-scoped-connection.ts';
@@ -100,11 +101,22 @@ function openServer(url: string, user: string, password: string, requestTimeoutM
   };
 }
 
+/**
+ * The engine is loaded when a process first opens an embedded lake, not when
+ * it imports this module: its native library adds about 200 MB of resident
+ * memory, which commands that never open a lake (generate, broker, estimate)
+ * should not carry.
+ */
+function loadChdb(): typeof import('chdb') {
+  return createRequire(import.meta.url)('chdb') as typeof import('chdb');
+}
+
 function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
   const path = resolve(dataDir);
   const lock = lockDataDir(path);
   let session: Session;
   try {
+    const { Session } = loadChdb();
     // The engine reads server configuration (the storage policy) only when it
     // starts, so a Session with --config-file must be the first to open the path.
     session = new Session(path, {
