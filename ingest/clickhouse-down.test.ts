@@ -1,29 +1,21 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { queryRows } from '../core/clickhouse.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { createMetrics } from '../core/metrics.ts';
 import { TABLES } from '../core/names.ts';
 import { backfillMessages } from '../generator/index.ts';
-import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { runIngest } from './run-ingest.ts';
 import { createKafkaSource, kafkaSourceOptions } from './sources/kafka.ts';
 import { duplicateRows, expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { testIngestConfig } from './testing/ingest-config.ts';
-import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
+import { useLakeAndTopics } from './testing/lake-and-topics.ts';
+import { waitFor } from './testing/kafka-topics.ts';
 
 describe('ClickHouse unavailable', () => {
-  let lake: TestLake;
-  let topics: TestTopics;
-  beforeAll(async () => {
-    lake = await openTestLake();
-    topics = await createTestTopics(inject('kafkaBrokers'), 3);
-  });
-  afterAll(async () => {
-    await topics?.close();
-    await lake?.dispose();
-  });
+  const fixture = useLakeAndTopics(3);
 
   it('retries while inserts fail for real, pauses fetching and commits nothing meanwhile, then catches up without losing or doubling a row', async () => {
+    const { lake, topics } = fixture;
     const now = Date.now();
     const all = [...backfillMessages({ vehicles: 200, seed: 11, fromMs: now - 3_600_000, toMs: now - 3_600_000 + 1_000_000, intervalMs: 5000 })];
     const before = all.slice(0, 3000);

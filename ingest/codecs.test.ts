@@ -1,32 +1,24 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { startLineProducer } from '../broker/line-producer.ts';
 import { KAFKA_COMPRESSIONS } from '../core/kafka-codecs.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { backfillMessages } from '../generator/index.ts';
-import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { runIngest } from './run-ingest.ts';
 import { createKafkaSource, kafkaSourceOptions } from './sources/kafka.ts';
 import { duplicateRows, expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { testIngestConfig } from './testing/ingest-config.ts';
-import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
+import { useLakeAndTopics } from './testing/lake-and-topics.ts';
+import { waitFor } from './testing/kafka-topics.ts';
 
 const NOW = Date.now();
 const PER_CODEC = 6_000;
 const BAD = ['{"vehicle_id":"v-x","ts":', '{"vehicle_id":"v-x","ts":"2026-11-23T10:00:05.000Z","lat":91,"lon":0,"speed_kmh":0,"heading_deg":0}'];
 
 describe('every compression codec from an independent producer', () => {
-  let lake: TestLake;
-  let topics: TestTopics;
-  beforeAll(async () => {
-    lake = await openTestLake();
-    topics = await createTestTopics(inject('kafkaBrokers'), 3);
-  });
-  afterAll(async () => {
-    await topics?.close();
-    await lake?.dispose();
-  });
+  const fixture = useLakeAndTopics(3);
 
   it(`stores exactly once what the Java client sent with ${KAFKA_COMPRESSIONS.join(', ')} at the same time into one topic, and dead-letters the bad ones`, async () => {
+    const { lake, topics } = fixture;
     const fleet = [...backfillMessages({ vehicles: 150, seed: 11, fromMs: NOW - 3_600_000, toMs: NOW - 600_000, intervalMs: 5000 })];
     const good = fleet.slice(0, PER_CODEC * KAFKA_COMPRESSIONS.length).map((m) => m.value);
     expect(good).toHaveLength(PER_CODEC * KAFKA_COMPRESSIONS.length);

@@ -4,32 +4,28 @@ import { isFleetlakeError } from '../core/errors.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
 import { backfillMessages } from '../generator/index.ts';
-import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { spawnFleetlake } from '../test-support/spawn-fleetlake.ts';
 import { runIngest } from './run-ingest.ts';
 import { createKafkaSource, kafkaSourceOptions } from './sources/kafka.ts';
 import { testIngestConfig } from './testing/ingest-config.ts';
-import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
+import { waitFor } from './testing/kafka-topics.ts';
+import { useLakeAndTopics } from './testing/lake-and-topics.ts';
 
 const NOW = Date.now();
 const positions = (seed: number) => [...backfillMessages({ vehicles: 40, seed, fromMs: NOW - 3_600_000, toMs: NOW - 3_400_000, intervalMs: 5000 })];
 
 describe('failures retrying cannot fix', () => {
-  let lake: TestLake;
-  let topics: TestTopics;
+  const fixture = useLakeAndTopics(2);
   let readOnly: ClickHouseHttpEndpoint;
   beforeAll(async () => {
-    lake = await openTestLake();
-    topics = await createTestTopics(inject('kafkaBrokers'), 2);
-    readOnly = await startClickHouseHttp(lake.ch.client, { port: 0 });
+    readOnly = await startClickHouseHttp(fixture.lake.ch.client, { port: 0 });
   });
   afterAll(async () => {
     await readOnly?.close();
-    await topics?.close();
-    await lake?.dispose();
   });
 
   it('a read-only user: fleetlake ingest exits 1 naming READONLY and what to do, and commits nothing', async () => {
+    const { topics } = fixture;
     await topics.produce(positions(1));
     const child = spawnFleetlake(['ingest'], {
       CLICKHOUSE_URL: readOnly.url,
@@ -46,6 +42,7 @@ describe('failures retrying cannot fix', () => {
   }, 90_000);
 
   it('a dropped table: ingest stops with UNKNOWN_TABLE and run `fleetlake migrate`, committing nothing past what was stored', async () => {
+    const { lake, topics } = fixture;
     const config = testIngestConfig(lake.dataDir, inject('kafkaBrokers'), topics, { batch_rows: 200, batch_max_wait: '100ms', retry_initial: '50ms', max_past: '1d' });
     const logger = createSilentLogger();
     const run = runIngest({ source: createKafkaSource(kafkaSourceOptions(config, logger)), client: lake.ch.client, config, logger });

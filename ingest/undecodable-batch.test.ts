@@ -1,33 +1,25 @@
 import kafkajs, { CompressionTypes } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createKafkaClient } from '../core/kafka-client.ts';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createSilentLogger } from '../core/logger.ts';
 import { createMetrics } from '../core/metrics.ts';
 import { backfillMessages } from '../generator/index.ts';
-import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { runIngest } from './run-ingest.ts';
 import { createKafkaSource, kafkaSourceOptions } from './sources/kafka.ts';
 import { expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { testIngestConfig } from './testing/ingest-config.ts';
-import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
+import { useLakeAndTopics } from './testing/lake-and-topics.ts';
+import { waitFor } from './testing/kafka-topics.ts';
 
 const NOW = Date.now();
 
 describe('a record batch this client cannot decode', () => {
-  let lake: TestLake;
-  let topics: TestTopics;
-  beforeAll(async () => {
-    lake = await openTestLake();
-    topics = await createTestTopics(inject('kafkaBrokers'), 3);
-  });
-  afterAll(async () => {
-    await topics?.close();
-    await lake?.dispose();
-  });
+  const fixture = useLakeAndTopics(3);
 
   it('stops only its partition, at that batch, naming topic, partition, offset and codec; the other partitions go on', async () => {
+    const { lake, topics } = fixture;
     const all = [...backfillMessages({ vehicles: 30, seed: 5, fromMs: NOW - 3_600_000, toMs: NOW - 3_000_000, intervalMs: 5000 })].map((m) => m.value);
     const chunk = (i: number) => all.slice(i * 400, (i + 1) * 400);
     const producer = createKafkaClient({ brokers: inject('kafkaBrokers'), clientId: 'undecodable-test' }).producer();
