@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ClickHouseClient, ClickHouseMode } from '../core/clickhouse.ts';
 import { queryRows } from '../core/clickhouse.ts';
@@ -5,7 +6,7 @@ import type { FleetlakeConfig } from '../core/config.ts';
 import { FleetlakeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { frameworkError, installErrorHandling, MAX_PARAM_LENGTH, sendError } from './error-handler.ts';
 import { loadNamedQueries, NAMED_SQL_DIR } from './named-sql.ts';
 import { createQueryRunner, type QueryRunner } from './query-runner.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
@@ -66,11 +67,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     metrics,
   });
 
+  const bodyLimit = Math.max(1024 * 1024, api.max_vertices * 64);
   const app = fastify({
     // fastify types its logger against its own pino major; ours is a newer pino with the same shape.
     ...(options.logger ? { loggerInstance: options.logger as unknown as FastifyBaseLogger } : { logger: false }),
     // Room for an area at api.max_vertices (a vertex is about 40 bytes of JSON).
-    bodyLimit: Math.max(1024 * 1024, api.max_vertices * 64),
+    bodyLimit,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Unguessable and unique across processes: a client quotes it, the log is searched by it.
+    genReqId: () => randomUUID(),
+    frameworkErrors: (err, _request, reply) => {
+      const error = frameworkError(err, bodyLimit) ?? new FleetlakeError('API_BAD_REQUEST', { detail: 'the request could not be routed' });
+      void sendError(reply, error.status, error.code, error.publicMessage);
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   app.decorate('clickhouse', client);

@@ -70,12 +70,15 @@ describe('createQueryRunner', () => {
       for await (const row of rows) yield `${JSON.stringify(row)}\n`;
     }
     let text = '';
-    for await (const chunk of ndjsonBody(lines(), 'district-get', 1000)) text += String(chunk);
+    const logged: object[] = [];
+    const request = { id: 'req-1', log: { warn: (details: object) => void logged.push(details) } };
+    for await (const chunk of ndjsonBody(lines(), 'district-get', 1000, request)) text += String(chunk);
     expect(text.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
       { id: 'a' },
       { id: 'b' },
-      { error: 'API_QUERY_FAILED', message: 'ClickHouse failed the district-get query: code 241 MEMORY_LIMIT_EXCEEDED: Memory limit exceeded.' },
+      { error: 'API_QUERY_FAILED', message: 'ClickHouse failed the district-get query (the server log has the details under this request_id)', request_id: 'req-1' },
     ]);
+    expect(logged).toEqual([{ code: 'API_QUERY_FAILED', err: 'ClickHouse failed the district-get query: code 241 MEMORY_LIMIT_EXCEEDED: Memory limit exceeded.' }]);
   });
 
   it('refuses parameters that do not match the file\'s placeholders', async () => {

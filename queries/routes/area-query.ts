@@ -146,7 +146,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
       });
       const stats = () => areaStats(rows.stats(), cover, coverMs);
       if (wantsNdjson(request)) {
-        return reply.type('application/x-ndjson').send(ndjsonBody(ndjsonLines(rows, limit, stats), 'area-vehicles', config.query_timeout.ms));
+        return reply.type('application/x-ndjson').send(ndjsonBody(ndjsonLines(rows, limit, stats), 'area-vehicles', config.query_timeout.ms, request));
       }
       const vehicles: ReturnType<typeof toVehicle>[] = [];
       let truncated = false;

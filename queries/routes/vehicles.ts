@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ndjsonBody } from '../ndjson.ts';
 import { dateTimeParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
-import { checkLimit, parseBbox, parseMaxAge, splitVehicleTypes, WORLD } from '../request-checks.ts';
+import { checkLimit, parseBbox, MAX_REQUEST_DURATION, parseRequestDuration, splitVehicleTypes, WORLD } from '../request-checks.ts';
 import { bboxProperty, errorResponses, limitProperty, periodProperties, VEHICLE_ID_PATTERN, vehicleTypesQueryProperty } from '../schemas.ts';
 import { checkPeriod } from '../time-range.ts';
 import { trackFeature, trackFeatureSchema, type TrackRow } from '../track-feature.ts';
@@ -90,7 +90,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
       }
       if (format === 'ndjson') {
         const rows = await app.queries.stream<TrackRow>('vehicle-track', params);
-        return reply.type('application/x-ndjson').send(ndjsonBody(trackLines(rows), 'vehicle-track', config.query_timeout.ms));
+        return reply.type('application/x-ndjson').send(ndjsonBody(trackLines(rows), 'vehicle-track', config.query_timeout.ms, request));
       }
       const { rows } = await app.queries.all<TrackRow>('vehicle-track', { ...params, limit: numberParam(limit + 1) });
       return reply.type('application/geo+json').send(trackFeature(id, request.query.from, request.query.to, rows, limit));
@@ -110,7 +110,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
           properties: {
             bbox: bboxProperty,
             vehicle_types: vehicleTypesQueryProperty,
-            max_age: { type: 'string', description: 'only vehicles seen within this long before now, e.g. 10m, 2h, 7d' },
+            max_age: { type: 'string', maxLength: 32, description: `only vehicles seen within this long before now, e.g. 10m, 2h, 7d (at most ${MAX_REQUEST_DURATION})` },
             limit: limitProperty('vehicles', config.default_limit, config.max_limit),
           },
         },
@@ -130,7 +130,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const now = app.api.now();
-      const maxAge = parseMaxAge(request.query.max_age);
+      const maxAge = parseRequestDuration(request.query.max_age, 'max_age');
       const box = parseBbox(request.query.bbox) ?? WORLD;
       const limit = checkLimit(request.query.limit, config.max_limit);
       const { rows } = await app.queries.all<LatestRow>('vehicles-latest', {
