@@ -80,6 +80,15 @@ describe('docker-compose.yml', () => {
     expect(users).toMatch(/<fleetlake_reader>[\s\S]*<readonly>2<\/readonly>/);
   });
 
+  it('asks for API keys: the API listens beyond loopback with auth left required, and migrate writes the first admin key to ./secrets', () => {
+    expect(command(compose.services.api!)).toEqual(expect.arrayContaining(['--host', '0.0.0.0']));
+    for (const [name] of fleetlakeServices) expect(env(name).FLEETLAKE_API_AUTH, name).not.toBe('off');
+    expect(command(compose.services.migrate!)).toEqual(['migrate', '--admin-key-file', '/secrets/admin-api-key']);
+    expect(compose.services.migrate?.volumes).toContain('./secrets:/secrets');
+    expect(read('docker-compose.yml')).toContain('./secrets/admin-api-key');
+    expect(read('secrets/.gitignore')).toContain('*');
+  });
+
   it('mounts files that exist in the repository', () => {
     for (const [name, service] of services) {
       for (const volume of service.volumes ?? []) {

@@ -9,6 +9,7 @@ import { startCommand } from './commands/start.ts';
 import { serveCommand } from './commands/serve.ts';
 import { districtsCommand } from './commands/districts.ts';
 import { areaCellsCommand } from './commands/area-cells.ts';
+import { keysCommand } from './commands/keys.ts';
 
 /** Every `fleetlake` subcommand, in the order `fleetlake --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -21,5 +22,6 @@ export const COMMANDS: readonly Command[] = [
   estimateCommand,
   serveCommand,
   districtsCommand,
+  keysCommand,
   areaCellsCommand,
 ];

@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { frameworkError, installErrorHandling, MAX_PARAM_LENGTH, sendError } from './error-handler.ts';
 import { loadNamedQueries, NAMED_SQL_DIR } from './named-sql.ts';
 import { createQueryRunner, type QueryRunner } from './query-runner.ts';
+import { installAuth, resolveAuthMode, type AuthMode } from './auth/auth-hook.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
 import { districtRoutes } from './routes/districts.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -20,6 +21,8 @@ import { errorSchema } from './schemas.ts';
 /** What every route reads besides the request: the API section of the configuration and the clock. */
 export interface ApiSettings {
   readonly config: FleetlakeConfig['api'];
+  /** Whether /v1 needs keys: api.auth as it applies to api.host. */
+  readonly auth: AuthMode;
   readonly mode: ClickHouseMode | 'unknown';
   /** Milliseconds since the epoch; injected so "now" is testable. */
   readonly now: () => number;
@@ -57,6 +60,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (api.default_limit > api.max_limit) {
     throw new FleetlakeError('CONFIG_INVALID', { detail: `config: api.default_limit = ${api.default_limit} must not exceed api.max_limit = ${api.max_limit}` });
   }
+  const auth = resolveAuthMode(api.auth, api.host);
   const client = options.clickhouse.client;
   const metrics = options.metrics ?? createMetrics();
   const queries = createQueryRunner({
@@ -85,7 +89,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('clickhouse', client);
   app.decorate('queries', queries);
   app.decorate('metrics', metrics);
-  app.decorate('api', { config: api, mode: options.clickhouse.mode ?? 'unknown', now: options.now ?? Date.now } satisfies ApiSettings);
+  const now = options.now ?? Date.now;
+  app.decorate('api', { config: api, auth, mode: options.clickhouse.mode ?? 'unknown', now } satisfies ApiSettings);
   app.addSchema(errorSchema);
   installErrorHandling(app);
   app.addHook('onResponse', async (request, reply) => {
@@ -93,6 +98,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     metrics.apiRequestSeconds.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
+  installAuth(app, { mode: auth, client, now });
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await app.register(areaQueryRoutes);

@@ -32,6 +32,7 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/v1/districts',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['districts'],
         summary: 'every district with its outline',
@@ -48,6 +49,7 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: { ts?: string } }>(
     '/v1/districts/:id/count',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['districts'],
         summary: 'how many vehicles were inside a district at an instant',

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { errorMessage } from '../../core/errors.ts';
+import { errorMessage, FleetlakeError } from '../../core/errors.ts';
+import { isLoopback } from '../auth/auth-hook.ts';
 
 const healthSchema = {
   type: 'object',
@@ -48,7 +49,20 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'] } },
-    async (_request, reply) => reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text exposition format)',
+        description: 'Answers requests from this machine only, unless api.metrics = open.',
+        produces: ['text/plain'],
+        response: { 200: { type: 'string' }, 403: { description: 'the request came from another machine and api.metrics is loopback', $ref: 'ApiError#' } },
+      },
+    },
+    async (request, reply) => {
+      if (app.api.config.metrics === 'loopback' && !isLoopback(request.ip)) {
+        throw new FleetlakeError('API_FORBIDDEN_METRICS');
+      }
+      return reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
+    },
   );
 }

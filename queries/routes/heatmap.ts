@@ -20,6 +20,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: HeatmapQuery }>(
     '/v1/heatmap',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['heatmap'],
         summary: 'positions and distinct vehicles per H3 cell over a period',

@@ -43,6 +43,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: TrackQuery }>(
     '/v1/vehicles/:id/track',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['vehicles'],
         summary: "one vehicle's positions in a period, in time order",
@@ -100,6 +101,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: LatestQuery }>(
     '/v1/vehicles/latest',
     {
+      config: { scope: 'live' },
       schema: {
         tags: ['vehicles'],
         summary: 'the last known position of every vehicle',
