@@ -148,7 +148,7 @@ describe('fleetlake serve, districts and area-cells', () => {
     const result = await fleetlake(
       'sql', '--file', join(NAMED_SQL_DIR, 'area-vehicles.sql'), ...params,
       '--param', 'from=2025-01-01 00:00:00.000', '--param', 'to=2025-01-02 00:00:00.000',
-      '--param', 'min_speed_kmh=5', '--param', 'vehicle_types=[]', '--param', 'limit=10',
+      '--param', 'min_speed_kmh=5', '--param', 'vehicle_types=[]', '--param', 'limit=10', '--param', 'restrict_group=', '--param', 'restrict_area=[]',
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

@@ -1,3 +1,4 @@
+import { restrictionParams } from '../auth/restriction.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { coverArea, type AreaCover } from '../area-cover.ts';
 import { resolveArea, type AreaInput } from '../area-input.ts';
@@ -144,6 +145,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
         vehicle_types: stringArrayParam(body.vehicle_types ?? []),
         // One more than asked: its presence is what `truncated` reports.
         limit: numberParam(limit + 1),
+        ...restrictionParams(request.apiKey),
       });
       const stats = () => areaStats(rows.stats(), cover, coverMs);
       if (wantsNdjson(request)) {

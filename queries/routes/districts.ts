@@ -1,3 +1,4 @@
+import { restrictionParams } from '../auth/restriction.ts';
 import type { FastifyInstance } from 'fastify';
 import type { MultiPolygonCoords } from '../../core/geojson.ts';
 import { findDistrict } from '../area-input.ts';
@@ -86,6 +87,7 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
         district_id: district.id,
         at: dateTimeParam(at),
         lookback_ms: numberParam(config.district_lookback.ms),
+        ...restrictionParams(request.apiKey),
       });
       return {
         district_id: district.id,

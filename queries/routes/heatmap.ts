@@ -1,3 +1,4 @@
+import { restrictionParams } from '../auth/restriction.ts';
 import type { FastifyInstance } from 'fastify';
 import { H3_RESOLUTION } from '../../core/names.ts';
 import { coverArea } from '../area-cover.ts';
@@ -75,6 +76,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
         max_lat: numberParam(box.maxLat),
         cells: cellsParam(cover ? [...cover.interior, ...cover.boundary] : []),
         limit: numberParam(limit + 1),
+        ...restrictionParams(request.apiKey),
       });
       return {
         resolution,

@@ -1,3 +1,4 @@
+import { restrictionParams } from '../auth/restriction.ts';
 import type { FastifyInstance } from 'fastify';
 import { ndjsonBody } from '../ndjson.ts';
 import { dateTimeParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
@@ -81,7 +82,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
       const { format } = request.query;
       const period = checkPeriod(request.query.from, request.query.to, config.max_period.ms);
       const limit = checkLimit(request.query.limit, config.max_track_points, 'api.max_track_points');
-      const params = { vehicle_id: id, from: dateTimeParam(period.fromMs), to: dateTimeParam(period.toMs), limit: numberParam(limit) };
+      const params = { vehicle_id: id, from: dateTimeParam(period.fromMs), to: dateTimeParam(period.toMs), limit: numberParam(limit), ...restrictionParams(request.apiKey) };
       if (format === 'csv' || format === 'parquet') {
         const body = await app.queries.raw('vehicle-track', params, format === 'csv' ? 'CSVWithNames' : 'Parquet');
         return reply
@@ -143,6 +144,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
         max_lat: numberParam(box.maxLat),
         vehicle_types: stringArrayParam(splitVehicleTypes(request.query.vehicle_types)),
         limit: numberParam(limit + 1),
+        ...restrictionParams(request.apiKey),
       });
       return {
         as_of: new Date(now).toISOString(),
