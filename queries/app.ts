@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { frameworkError, installErrorHandling, MAX_PARAM_LENGTH, sendError } from './error-handler.ts';
 import { loadNamedQueries, NAMED_SQL_DIR } from './named-sql.ts';
 import { createQueryRunner, type QueryRunner } from './query-runner.ts';
+import { installLimits } from './auth/limits.ts';
 import { installAuth, resolveAuthMode, type AuthMode } from './auth/auth-hook.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
 import { districtRoutes } from './routes/districts.ts';
@@ -99,6 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   installAuth(app, { mode: auth, client, now });
+  await installLimits(app, { requests: api.rate_limit, windowMs: api.rate_window.ms, maxHeavy: api.max_concurrent_queries });
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await app.register(areaQueryRoutes);

@@ -91,7 +91,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: AreaQueryBody }>(
     '/v1/area-query',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', heavy: true },
       schema: {
         tags: ['areas'],
         summary: 'vehicles with at least one position inside an area during a period',

@@ -50,7 +50,7 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: { ts?: string } }>(
     '/v1/districts/:id/count',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', heavy: true },
       schema: {
         tags: ['districts'],
         summary: 'how many vehicles were inside a district at an instant',

@@ -21,7 +21,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: HeatmapQuery }>(
     '/v1/heatmap',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', heavy: true },
       schema: {
         tags: ['heatmap'],
         summary: 'positions and distinct vehicles per H3 cell over a period',

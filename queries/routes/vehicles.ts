@@ -44,7 +44,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: TrackQuery }>(
     '/v1/vehicles/:id/track',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', heavy: true },
       schema: {
         tags: ['vehicles'],
         summary: "one vehicle's positions in a period, in time order",
