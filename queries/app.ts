@@ -9,6 +9,8 @@ import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { frameworkError, installErrorHandling, MAX_PARAM_LENGTH, sendError } from './error-handler.ts';
 import { loadNamedQueries, NAMED_SQL_DIR } from './named-sql.ts';
 import { createQueryRunner, type QueryRunner } from './query-runner.ts';
+import { createAuditLog, type AuditLog } from './audit-log.ts';
+import { installAudit } from './audit-hook.ts';
 import { installLimits } from './auth/limits.ts';
 import { installAuth, resolveAuthMode, type AuthMode } from './auth/auth-hook.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
@@ -35,6 +37,7 @@ declare module 'fastify' {
     queries: QueryRunner;
     api: ApiSettings;
     metrics: Metrics;
+    audit: AuditLog;
   }
 }
 
@@ -43,6 +46,12 @@ export interface BuildAppOptions {
   readonly clickhouse: { readonly client: ClickHouseClient; readonly mode?: ClickHouseMode };
   readonly config: FleetlakeConfig;
   readonly logger?: Logger;
+  /**
+   * The client the API writes with: audit rows and erasures. Its user needs
+   * INSERT on fleet.api_audit and ALTER DELETE on the tables holding
+   * positions, nothing more (schema/clickhouse/users.d). Default: the lake's client.
+   */
+  readonly writer?: ClickHouseClient;
   /** Shared with the rest of the process for one /metrics; a fresh registry otherwise. */
   readonly metrics?: Metrics;
   readonly now?: () => number;
@@ -94,12 +103,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('api', { config: api, auth, mode: options.clickhouse.mode ?? 'unknown', now } satisfies ApiSettings);
   app.addSchema(errorSchema);
   installErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.apiRequestSeconds.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
   installAuth(app, { mode: auth, client, now });
+  const writer = options.writer ?? client;
+  const audit = createAuditLog({ client: writer, logger: app.log });
+  app.decorate('audit', audit);
+  installAudit(app, audit, now);
   await installLimits(app, { requests: api.rate_limit, windowMs: api.rate_window.ms, maxHeavy: api.max_concurrent_queries });
   await registerOpenApi(app);
   await app.register(healthRoutes);

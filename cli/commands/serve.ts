@@ -37,7 +37,7 @@ See docs/api.md.`,
     const ch = openClickHouse(config);
     try {
       await checkLakeSchema(ch.client);
-      const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, config, logger: ctx.logger });
+      const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, writer: ch.client, config, logger: ctx.logger });
       const address = await app.listen({ port: config.api.port, host: config.api.host });
       ctx.stdout.write(`fleetlake API on ${address} (lake: ${ch.location}); docs at ${address}/docs\n${describeAuth(app.api.auth)}\n`);
       if (app.api.auth === 'off') ctx.logger.warn(describeAuth(app.api.auth));

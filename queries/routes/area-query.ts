@@ -149,7 +149,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
       });
       const stats = () => areaStats(rows.stats(), cover, coverMs);
       if (wantsNdjson(request)) {
-        return reply.type('application/x-ndjson').send(ndjsonBody(ndjsonLines(rows, limit, stats), 'area-vehicles', config.query_timeout.ms, request));
+        return reply.type('application/x-ndjson').send(ndjsonBody(ndjsonLines(rows, limit, stats, request), 'area-vehicles', config.query_timeout.ms, request));
       }
       const vehicles: ReturnType<typeof toVehicle>[] = [];
       let truncated = false;
@@ -158,6 +158,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
         else truncated = true;
       }
       const areaInfo = area.district ? { district_id: area.district.id, district_name: area.district.name, vertices: area.vertices } : { vertices: area.vertices };
+      request.auditRows = vehicles.length;
       return { area: areaInfo, vehicles, truncated, stats: stats() };
     },
   );
@@ -177,12 +178,13 @@ function areaStats(query: QueryStats, cover: AreaCover, coverMs: number): ApiSta
 }
 
 /** One vehicle per line, then the summary line. */
-async function* ndjsonLines(rows: RowStream<VehicleRow>, limit: number, stats: () => ApiStats): AsyncGenerator<string> {
+async function* ndjsonLines(rows: RowStream<VehicleRow>, limit: number, stats: () => ApiStats, request: FastifyRequest): AsyncGenerator<string> {
   let sent = 0;
   let truncated = false;
   for await (const row of rows) {
     if (sent < limit) {
       sent++;
+      request.auditRows = sent;
       yield `${JSON.stringify(toVehicle(row))}\n`;
     } else truncated = true;
   }

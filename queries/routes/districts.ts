@@ -41,8 +41,9 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: { type: 'object', required: ['districts'], properties: { districts: { type: 'array', items: districtSchema } } }, ...errorResponses },
       },
     },
-    async () => {
+    async (request) => {
       const { rows } = await app.queries.all<DistrictRow>('districts-list', {});
+      request.auditRows = rows.length;
       return { districts: rows.map((d) => ({ id: d.id, name: d.name, geometry: { type: 'MultiPolygon', coordinates: d.polygons } })) };
     },
   );
@@ -89,6 +90,7 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
         lookback_ms: numberParam(config.district_lookback.ms),
         ...restrictionParams(request.apiKey),
       });
+      request.auditRows = 1;
       return {
         district_id: district.id,
         name: district.name,

@@ -78,6 +78,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
         limit: numberParam(limit + 1),
         ...restrictionParams(request.apiKey),
       });
+      request.auditRows = Math.min(rows.length, limit);
       return {
         resolution,
         cells: rows.slice(0, limit).map((r) => ({ cell: r.cell, positions: Number(r.positions), vehicles: Number(r.vehicles) })),

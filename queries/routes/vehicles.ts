@@ -1,5 +1,5 @@
 import { restrictionParams } from '../auth/restriction.ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ndjsonBody } from '../ndjson.ts';
 import { dateTimeParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
 import { checkLimit, parseBbox, MAX_REQUEST_DURATION, parseRequestDuration, splitVehicleTypes, WORLD } from '../request-checks.ts';
@@ -92,9 +92,10 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
       }
       if (format === 'ndjson') {
         const rows = await app.queries.stream<TrackRow>('vehicle-track', params);
-        return reply.type('application/x-ndjson').send(ndjsonBody(trackLines(rows), 'vehicle-track', config.query_timeout.ms, request));
+        return reply.type('application/x-ndjson').send(ndjsonBody(trackLines(rows, request), 'vehicle-track', config.query_timeout.ms, request));
       }
       const { rows } = await app.queries.all<TrackRow>('vehicle-track', { ...params, limit: numberParam(limit + 1) });
+      request.auditRows = Math.min(rows.length, limit);
       return reply.type('application/geo+json').send(trackFeature(id, request.query.from, request.query.to, rows, limit));
     },
   );
@@ -146,6 +147,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
         limit: numberParam(limit + 1),
         ...restrictionParams(request.apiKey),
       });
+      request.auditRows = Math.min(rows.length, limit);
       return {
         as_of: new Date(now).toISOString(),
         vehicles: rows.slice(0, limit).map((row) => ({ ...row, ts: rfc3339FromClickHouse(row.ts) })),
@@ -155,6 +157,9 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-async function* trackLines(rows: AsyncIterable<TrackRow>): AsyncGenerator<string> {
-  for await (const row of rows) yield `${JSON.stringify({ ...row, ts: rfc3339FromClickHouse(row.ts) })}\n`;
+async function* trackLines(rows: AsyncIterable<TrackRow>, request: FastifyRequest): AsyncGenerator<string> {
+  for await (const row of rows) {
+    request.auditRows++;
+    yield `${JSON.stringify({ ...row, ts: rfc3339FromClickHouse(row.ts) })}\n`;
+  }
 }
