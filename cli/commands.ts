@@ -10,6 +10,7 @@ import { serveCommand } from './commands/serve.ts';
 import { districtsCommand } from './commands/districts.ts';
 import { areaCellsCommand } from './commands/area-cells.ts';
 import { keysCommand } from './commands/keys.ts';
+import { eraseCommand } from './commands/erase.ts';
 
 /** Every `fleetlake` subcommand, in the order `fleetlake --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -23,5 +24,6 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   districtsCommand,
   keysCommand,
+  eraseCommand,
   areaCellsCommand,
 ];

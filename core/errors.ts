@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   API_NOT_FOUND: { status: 404, template: '{detail}' },
   API_UNAUTHORIZED: { status: 401, template: '{detail}' },
   API_FORBIDDEN: { status: 403, template: 'this API key lacks the {scope} scope that {route} needs: create a key with --scopes {scope}' },
+  API_ERASURE_FORBIDDEN: { status: 403, template: 'the API key {key} is restricted to {restriction}: it cannot erase vehicle {id}; use an unrestricted admin key' },
   API_FORBIDDEN_METRICS: { status: 403, template: '/metrics answers this machine only (api.metrics = loopback): scrape it locally or set api.metrics = open' },
   API_PAYLOAD_TOO_LARGE: { status: 413, template: 'the request body is larger than {max} bytes; send a smaller area (api.max_vertices bounds it)' },
   API_URI_TOO_LONG: { status: 414, template: 'a path parameter is longer than {max} characters' },

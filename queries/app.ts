@@ -14,6 +14,7 @@ import { installAudit } from './audit-hook.ts';
 import { installLimits } from './auth/limits.ts';
 import { installAuth, resolveAuthMode, type AuthMode } from './auth/auth-hook.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
+import { erasureRoutes } from './routes/erasure.ts';
 import { districtRoutes } from './routes/districts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
@@ -38,6 +39,8 @@ declare module 'fastify' {
     api: ApiSettings;
     metrics: Metrics;
     audit: AuditLog;
+    /** Writes audit rows and erasures; everything else reads through `clickhouse`. */
+    writer: ClickHouseClient;
   }
 }
 
@@ -113,6 +116,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   installAuth(app, { mode: auth, client, now });
   const writer = options.writer ?? client;
+  app.decorate('writer', writer);
   const audit = createAuditLog({ client: writer, logger: app.log });
   app.decorate('audit', audit);
   installAudit(app, audit, now);
@@ -123,6 +127,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(vehicleRoutes);
   await app.register(districtRoutes);
   await app.register(heatmapRoutes);
+  await app.register(erasureRoutes);
   return app;
 }
 

@@ -54,7 +54,7 @@ export function auditEntry(request: FastifyRequest, status: number, durationMs: 
     vehicleId: route.startsWith('/v1/vehicles/:id') ? (text(params.id) ?? '') : '',
     area: describeArea(route, params, query, body),
     periodFrom: instant(body.from) ?? instant(query.from) ?? ts ?? (maxAge && maxAge.ms < at ? at - maxAge.ms : undefined),
-    periodTo: instant(body.to) ?? instant(query.to) ?? ts ?? (maxAge ? at : undefined),
+    periodTo: instant(body.to) ?? instant(query.to) ?? instant(query.before) ?? ts ?? (maxAge ? at : undefined),
     rowsReturned: request.auditRows,
     durationMs,
     client: request.ip,

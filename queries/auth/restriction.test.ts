@@ -54,7 +54,16 @@ describe('API keys restricted to a vehicle group or an area', () => {
   it('covers every /v1 operation the API has (a new route must be added here)', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
     const operations = Object.entries(doc.paths).filter(([p]) => p.startsWith('/v1/')).flatMap(([p, m]) => Object.keys(m).map((method) => `${method} ${p}`));
-    expect(operations.sort()).toEqual(['get /v1/districts', 'get /v1/districts/{id}/count', 'get /v1/heatmap', 'get /v1/vehicles/latest', 'get /v1/vehicles/{id}/track', 'post /v1/area-query']);
+    expect(operations.sort()).toEqual([
+      'delete /v1/vehicles/{id}',
+      'get /v1/districts',
+      'get /v1/districts/{id}/count',
+      'get /v1/heatmap',
+      'get /v1/vehicles/latest',
+      'get /v1/vehicles/{id}/erasure',
+      'get /v1/vehicles/{id}/track',
+      'post /v1/area-query',
+    ]);
   });
 
   it('area queries (JSON and NDJSON) give exactly the group, or the vehicles seen inside the area', async () => {
@@ -123,5 +132,9 @@ describe('API keys restricted to a vehicle group or an area', () => {
       (await get(`/v1/districts/d06/count?ts=${to}`, groupKey)).body,
     ];
     for (const body of bodies) for (const [id] of body.matchAll(/v-\d{5}/g)) expect(GROUP, id).toContain(id);
+    // Erasure and its progress: only the key's own vehicles; an area-restricted key erases none.
+    expect((await app.inject({ method: 'DELETE', url: `/v1/vehicles/${OUTSIDER}`, headers: { authorization: `Bearer ${groupKey}` } })).statusCode).toBe(403);
+    expect((await get(`/v1/vehicles/${OUTSIDER}/erasure`, groupKey)).statusCode).toBe(403);
+    expect((await app.inject({ method: 'DELETE', url: `/v1/vehicles/${GROUP[0]}`, headers: { authorization: `Bearer ${areaKey}` } })).statusCode).toBe(403);
   });
 });
