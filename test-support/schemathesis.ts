@@ -25,7 +25,7 @@ export async function ensureSchemathesis(): Promise<string> {
   try {
     await run('python3', ['-m', 'venv', '--clear', VENV]);
   } catch (err) {
-    throw new Error(`schemathesis needs Python 3 with venv (Debian/Ubuntu: apt-get install python3-venv): ${(err as Error).message}`);
+    throw new Error(`schemathesis needs Python 3 with venv (Debian/Ubuntu: apt-get install python3-venv): ${(err as Error).message}`, { cause: err });
   }
   await run(join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', REQUIREMENTS], { maxBuffer: 16 * 1024 * 1024 });
   writeFileSync(stamp, wanted);
