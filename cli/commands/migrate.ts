@@ -17,7 +17,7 @@ it again changes nothing. An applied
 migration whose file was edited since is refused: add a new migration instead.
 
   --admin-key-file PATH  on first start, when PATH does not exist and no active
-                         key is named admin, create an API key "admin" with
+                         key has the admin scope, create an API key "admin" with
                          every scope and write it to PATH (mode 0600); the
                          compose stack uses this (./secrets/admin-api-key)
 

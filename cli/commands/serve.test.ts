@@ -128,6 +128,9 @@ describe('fleetlake serve, districts and area-cells', () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(keyFile, 'utf8')).toMatch(/^flk_/);
     expect((await fleetlake('migrate', '--admin-key-file', keyFile)).stdout).not.toContain('created the admin API key');
+    // An admin key exists: a deleted file brings no new one back.
+    rmSync(keyFile);
+    expect((await fleetlake('migrate', '--admin-key-file', keyFile)).stdout).not.toContain('created the admin API key');
     expect((await fleetlake('keys', 'list')).stdout).toMatch(/^admin\t[0-9a-f]{16}\tread,live,devices,admin\tunrestricted\t/m);
 
     expect((await fleetlake('keys', 'revoke', 'ops')).stdout).toMatch(/^revoked ops \([0-9a-f]{16}\)\n$/);
