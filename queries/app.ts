@@ -15,6 +15,7 @@ import { installLimits } from './auth/limits.ts';
 import { installAuth, resolveAuthMode, type AuthMode } from './auth/auth-hook.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
 import { erasureRoutes } from './routes/erasure.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { districtRoutes } from './routes/districts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
@@ -128,6 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(districtRoutes);
   await app.register(heatmapRoutes);
   await app.register(erasureRoutes);
+  await app.register(keyRoutes);
   return app;
 }
 

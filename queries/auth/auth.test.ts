@@ -58,6 +58,7 @@ describe('API keys and scopes', () => {
       'get /v1/districts read',
       'get /v1/districts/{id}/count read',
       'get /v1/heatmap read',
+      'get /v1/keys admin',
       'get /v1/vehicles/latest live',
       'get /v1/vehicles/{id}/erasure admin',
       'get /v1/vehicles/{id}/track read',
@@ -66,6 +67,9 @@ describe('API keys and scopes', () => {
     for (const op of operations) expect(doc.paths[op.path]![op.method]!.security).toEqual([{ apiKey: [] }]);
     expect(doc.paths['/health']!.get!.security).toBeUndefined();
     expect((await app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' })).body).toContain('persistAuthorization');
+    const listed = (await app.inject({ method: 'GET', url: '/v1/keys', headers: { authorization: `Bearer ${keys.admin}` } })).json<{ keys: { name: string; state: string }[] }>();
+    expect(listed.keys.map((k) => `${k.name} ${k.state}`).sort()).toEqual(['all active', 'expired expired', 'only-admin active', 'only-devices active', 'only-live active', 'only-read active', 'revoked revoked']);
+    expect(JSON.stringify(listed)).not.toMatch(/hash|salt/);
   });
 
   it('answers 401 on every route without a key, with an unknown, mistyped, expired or revoked one', async () => {

@@ -59,6 +59,7 @@ describe('API keys restricted to a vehicle group or an area', () => {
       'get /v1/districts',
       'get /v1/districts/{id}/count',
       'get /v1/heatmap',
+      'get /v1/keys',
       'get /v1/vehicles/latest',
       'get /v1/vehicles/{id}/erasure',
       'get /v1/vehicles/{id}/track',

@@ -29,6 +29,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'districts', description: 'the city districts and who is in them' },
         { name: 'heatmap', description: 'positions per H3 cell' },
         { name: 'erasure', description: "erasing a vehicle's positions (admin)" },
+        { name: 'keys', description: 'the API keys (admin)' },
         { name: 'operations', description: 'health and metrics' },
       ],
     },
