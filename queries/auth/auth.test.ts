@@ -91,6 +91,12 @@ describe('API keys and scopes', () => {
     }
   });
 
+  it("guards Fastify's HEAD twins of GET routes as the routes themselves", async () => {
+    expect((await app.inject({ method: 'HEAD', url: '/v1/districts' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'HEAD', url: '/v1/vehicles/latest', headers: { authorization: `Bearer ${keys.read}` } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'HEAD', url: '/v1/vehicles/latest', headers: { authorization: `Bearer ${keys.live}` } })).statusCode).toBe(200);
+  });
+
   it('answers 403 to a key without the route scope, and lets a key with it through', async () => {
     for (const op of operations) {
       for (const scope of ['read', 'live', 'devices', 'admin'] as const) {
