@@ -8,9 +8,9 @@ import { runCli } from '../run.ts';
 
 /**
  * The query API's commands end to end on one embedded data directory, in
- * order: serve refuses an unmigrated lake, districts load/list, serve loads
- * the default districts by itself and answers real HTTP, area-cells feeds
- * `fleetlake sql --file`.
+ * order: serve refuses an unmigrated lake, districts load/list, migrate loads
+ * the default districts and serve answers real HTTP, keys create/list/revoke
+ * with serve asking for them, area-cells feeds `fleetlake sql --file`.
  */
 describe('fleetlake serve, districts and area-cells', () => {
   let dir: string;

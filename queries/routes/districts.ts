@@ -37,7 +37,7 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['districts'],
         summary: 'every district with its outline',
-        description: 'From fleet.districts (`fleetlake districts load` replaces them; serve loads the built-in city when empty).',
+        description: 'From fleet.districts (`fleetlake districts load` replaces them; migrate loads the built-in city when empty).',
         response: { 200: { type: 'object', required: ['districts'], properties: { districts: { type: 'array', items: districtSchema } } }, ...errorResponses },
       },
     },
