@@ -55,6 +55,8 @@ describe('audit trail (fleet.api_audit)', () => {
     expect(Number(track.row!.rows_returned)).toBe(track.response.json<{ properties: { points: number } }>().properties.points);
     const trackNdjson = await audited({ method: 'GET', url: `/v1/vehicles/v-00003/track?from=${from}&to=${to}&format=ndjson` });
     expect(Number(trackNdjson.row!.rows_returned)).toBe(Number(track.row!.rows_returned));
+    const trackCsv = await audited({ method: 'GET', url: `/v1/vehicles/v-00003/track?from=${from}&to=${to}&format=csv` });
+    expect(Number(trackCsv.row!.rows_returned)).toBe(Number(track.row!.rows_returned));
 
     const latest = await audited({ method: 'GET', url: '/v1/vehicles/latest?bbox=-74,45,-73,46&max_age=1h' });
     expect(latest.row).toMatchObject({ route: '/v1/vehicles/latest', area: 'bbox:-74,45,-73,46', period_to: '2025-03-03 07:01:00.000', period_from: '2025-03-03 06:01:00.000' });

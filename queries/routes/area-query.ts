@@ -1,5 +1,5 @@
-import { restrictionParams } from '../auth/restriction.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { restrictionParams } from '../auth/restriction.ts';
 import { coverArea, type AreaCover } from '../area-cover.ts';
 import { resolveArea, type AreaInput } from '../area-input.ts';
 import { ndjsonBody } from '../ndjson.ts';

@@ -1,6 +1,6 @@
-import { restrictionParams } from '../auth/restriction.ts';
 import type { FastifyInstance } from 'fastify';
 import type { MultiPolygonCoords } from '../../core/geojson.ts';
+import { restrictionParams } from '../auth/restriction.ts';
 import { findDistrict } from '../area-input.ts';
 import { dateTimeParam, numberParam } from '../param-text.ts';
 import { errorResponses } from '../schemas.ts';

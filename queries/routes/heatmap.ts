@@ -1,6 +1,6 @@
-import { restrictionParams } from '../auth/restriction.ts';
 import type { FastifyInstance } from 'fastify';
 import { H3_RESOLUTION } from '../../core/names.ts';
+import { restrictionParams } from '../auth/restriction.ts';
 import { coverArea } from '../area-cover.ts';
 import { cellsParam, dateTimeParam, numberParam } from '../param-text.ts';
 import { bboxRing, checkLimit, parseBbox, WORLD } from '../request-checks.ts';
