@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './cli/commands.ts';
 import { configEnvironmentVariables } from './core/config.ts';
 import { TOPICS } from './core/names.ts';
+import { READER_CEILINGS } from './allinone/read-only-statement.ts';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -70,14 +71,55 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('uses the ClickHouse users defined for the server: a writer for ingest, a reader for the API and Grafana', () => {
+  it('gives each process its own ClickHouse user: migrator for migrate, writer for ingest, api for the API, reader for Grafana', () => {
     const users = read('schema/clickhouse/users.d/fleetlake.xml');
-    for (const user of ['fleetlake_writer', 'fleetlake_reader']) expect(users).toContain(`<${user}>`);
-    expect(env('migrate').CLICKHOUSE_USER).toBe('fleetlake_writer');
+    for (const user of ['fleetlake_migrator', 'fleetlake_writer', 'fleetlake_api', 'fleetlake_reader']) expect(users).toContain(`<${user}>`);
+    expect(env('migrate').CLICKHOUSE_USER).toBe('fleetlake_migrator');
     expect(env('ingest').CLICKHOUSE_USER).toBe('fleetlake_writer');
-    expect(env('api').CLICKHOUSE_USER).toBe('fleetlake_reader');
+    expect(env('api').CLICKHOUSE_USER).toBe('fleetlake_api');
     expect(Object.values(env('grafana'))).toContain('fleetlake_reader');
-    expect(users).toMatch(/<fleetlake_reader>[\s\S]*<readonly>2<\/readonly>/);
+    for (const variable of ['FLEETLAKE_MIGRATOR_PASSWORD', 'FLEETLAKE_WRITER_PASSWORD', 'FLEETLAKE_API_PASSWORD', 'FLEETLAKE_READER_PASSWORD']) {
+      expect(users).toContain(`from_env="${variable}"`);
+      expect(Object.keys(env('clickhouse'))).toContain(variable);
+    }
+  });
+
+  it('grants each ClickHouse user only what its process needs, no table functions, and ceilings a request cannot lift', () => {
+    const users = read('schema/clickhouse/users.d/fleetlake.xml');
+    const section = (user: string) => new RegExp(`<users>[\\s\\S]*<${user}>([\\s\\S]*?)</${user}>`).exec(users)?.[1] ?? '';
+    const grants = (user: string) => [...section(user).matchAll(/<query>([^<]*)<\/query>/g)].map((m) => m[1]!);
+    expect(grants('fleetlake_writer').every((g) => /^GRANT (INSERT|INSERT, SELECT|SELECT) ON (fleet\.\w+|system\.\*)$/.test(g)), grants('fleetlake_writer').join('; ')).toBe(true);
+    expect(grants('fleetlake_writer').filter((g) => g.startsWith('GRANT INSERT')).map((g) => g.split(' ON ')[1]).sort()).toEqual(
+      ['fleet.ingest_file_progress', 'fleet.ingest_journal', 'fleet.ingest_metrics', 'fleet.ingest_rejects', 'fleet.latest_positions', 'fleet.positions'],
+    );
+    expect(grants('fleetlake_api').filter((g) => !g.startsWith('GRANT SELECT'))).toEqual([
+      'GRANT INSERT ON fleet.api_audit',
+      'GRANT ALTER DELETE ON fleet.positions',
+      'GRANT ALTER DELETE ON fleet.latest_positions',
+      'GRANT ALTER DELETE ON fleet.ingest_rejects',
+      'GRANT ALTER DELETE ON fleet.device_frames',
+    ]);
+    expect(grants('fleetlake_reader')).toContain('REVOKE SELECT ON fleet.api_keys FROM fleetlake_reader');
+    // Table functions need CREATE TEMPORARY TABLE and a source grant (URL, S3, REMOTE, FILE, ...): nobody has them.
+    const every = ['fleetlake_migrator', 'fleetlake_writer', 'fleetlake_api', 'fleetlake_reader'].flatMap(grants);
+    expect(every.length).toBeGreaterThan(15);
+    for (const grant of every) expect(grant).not.toMatch(/TEMPORARY|ON \*\.\*|\b(URL|S3|REMOTE|FILE|SOURCES)\b/);
+    const profile = /<profiles>[\s\S]*?<fleetlake_reader>([\s\S]*?)<\/fleetlake_reader>/.exec(users)?.[1] ?? '';
+    expect(profile).toMatch(/<readonly>2<\/readonly>/);
+    expect(profile).toMatch(/<readonly><const\/><\/readonly>/);
+    for (const [setting, ceiling] of Object.entries(READER_CEILINGS)) {
+      expect(profile, setting).toContain(`<${setting}>${ceiling}</${setting}>`);
+      expect(profile, setting).toContain(`<${setting}><min>1</min><max>${ceiling}</max></${setting}>`);
+    }
+  });
+
+  it('asks for API keys: the API listens beyond loopback with auth left required, and migrate writes the first admin key to ./secrets', () => {
+    expect(command(compose.services.api!)).toEqual(expect.arrayContaining(['--host', '0.0.0.0']));
+    for (const [name] of fleetlakeServices) expect(env(name).FLEETLAKE_API_AUTH, name).not.toBe('off');
+    expect(command(compose.services.migrate!)).toEqual(['migrate', '--admin-key-file', '/secrets/admin-api-key']);
+    expect(compose.services.migrate?.volumes).toContain('./secrets:/secrets');
+    expect(read('docker-compose.yml')).toContain('./secrets/admin-api-key');
+    expect(read('secrets/.gitignore')).toContain('*');
   });
 
   it('mounts files that exist in the repository', () => {

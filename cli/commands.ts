@@ -9,6 +9,8 @@ import { startCommand } from './commands/start.ts';
 import { serveCommand } from './commands/serve.ts';
 import { districtsCommand } from './commands/districts.ts';
 import { areaCellsCommand } from './commands/area-cells.ts';
+import { keysCommand } from './commands/keys.ts';
+import { eraseCommand } from './commands/erase.ts';
 
 /** Every `fleetlake` subcommand, in the order `fleetlake --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -21,5 +23,7 @@ export const COMMANDS: readonly Command[] = [
   estimateCommand,
   serveCommand,
   districtsCommand,
+  keysCommand,
+  eraseCommand,
   areaCellsCommand,
 ];

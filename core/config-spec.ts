@@ -121,6 +121,11 @@ export const CONFIG_SPEC = {
     query_timeout: duration('time budget of one API query in ClickHouse; past it ClickHouse cancels the query and the API answers 504', '10s', 'FLEETLAKE_API_QUERY_TIMEOUT'),
     district_lookback: duration('a vehicle counts in a district at instant ts when its last position at most this long before ts is inside', '5m', 'FLEETLAKE_API_DISTRICT_LOOKBACK'),
     max_track_points: int('most points one track request returns', 100_000, 1, 10_000_000, 'FLEETLAKE_API_MAX_TRACK_POINTS'),
+    auth: oneOf('API keys on /v1: required, or off (loopback only); auto = off on a loopback host, required on any other', 'auto', ['auto', 'required', 'off'] as const, 'FLEETLAKE_API_AUTH'),
+    rate_limit: int('requests one API key (or, without a key, one address) may make per api.rate_window; 0 = no limit', 600, 0, 1_000_000, 'FLEETLAKE_API_RATE_LIMIT'),
+    rate_window: duration('the window api.rate_limit counts requests in', '1m', 'FLEETLAKE_API_RATE_WINDOW'),
+    max_concurrent_queries: int('heavy queries (area, track, heatmap, count) one API key may run at once; more get 429', 4, 1, 1000, 'FLEETLAKE_API_MAX_CONCURRENT_QUERIES'),
+    metrics: oneOf('who may read /metrics: loopback (requests from this machine only) or open', 'loopback', ['loopback', 'open'] as const, 'FLEETLAKE_API_METRICS'),
   },
   generator: {
     vehicles: int('vehicles in the simulated fleet (`fleetlake generate --vehicles`)', 1000, 1, 10_000_000, 'FLEETLAKE_GENERATOR_VEHICLES'),

@@ -12,6 +12,9 @@ export const TABLES = {
   ingestJournal: `${DATABASE}.ingest_journal`,
   ingestFileProgress: `${DATABASE}.ingest_file_progress`,
   districts: `${DATABASE}.districts`,
+  apiKeys: `${DATABASE}.api_keys`,
+  vehicleGroups: `${DATABASE}.vehicle_groups`,
+  apiAudit: `${DATABASE}.api_audit`,
   migrations: `${DATABASE}.schema_migrations`,
 } as const;
 

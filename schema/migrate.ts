@@ -4,18 +4,23 @@ import type { FleetlakeConfig } from '../core/config.ts';
 import { FleetlakeError, errorMessage } from '../core/errors.ts';
 import { DATABASE, TABLES } from '../core/names.ts';
 import { readMigrations, type Migration } from './migrations.ts';
+import { ensureDistricts } from '../queries/districts-store.ts';
 import { applyRetention } from './retention.ts';
 
 export interface MigrateResult {
   readonly applied: readonly string[];
   readonly alreadyApplied: readonly string[];
   readonly retentionChanged: boolean;
+  /** The default districts, when fleet.districts was empty and this run loaded them. */
+  readonly districtsLoaded?: { readonly from: string; readonly count: number };
 }
 
 /**
  * Brings the lake's schema up to date: applies each migration not yet
  * recorded, in order, recording its checksum; refuses to go on when an
- * applied migration's file has changed since. Safe to run again and again.
+ * applied migration's file has changed since. Then loads the default data
+ * (the built-in districts) into empty tables: this is the step that runs
+ * with a writing user, the API never writes them. Safe to run again and again.
  */
 export async function migrate(
   client: ClickHouseClient,
@@ -58,5 +63,6 @@ export async function migrate(
     applied.push(migration.name);
   }
   const retentionChanged = await applyRetention(client, config.retention);
-  return { applied, alreadyApplied, retentionChanged };
+  const districts = await ensureDistricts(client);
+  return { applied, alreadyApplied, retentionChanged, ...(districts.loadedFrom ? { districtsLoaded: { from: districts.loadedFrom, count: districts.count } } : {}) };
 }
