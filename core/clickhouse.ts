@@ -63,8 +63,15 @@ export interface OpenOptions {
  * an `@clickhouse/client` client, so the same code and SQL run in both modes.
  */
 export function openClickHouse(config: FleetlakeConfig, options: OpenOptions = {}): ClickHouse {
-  const { url, user, password, data_dir: dataDir, request_timeout: timeout } = config.clickhouse;
+  const { url, user, password, data_dir: dataDir, request_timeout: timeout, cluster } = config.clickhouse;
   if (url) return openServer(url, user, password, timeout.ms);
+  if (cluster !== '') {
+    throw new FleetlakeError('CONFIG_INVALID', {
+      detail:
+        `config: clickhouse.cluster = ${cluster} needs a ClickHouse server of that cluster in clickhouse.url (CLICKHOUSE_URL): ` +
+        'the embedded engine has no Keeper and cannot host Replicated tables. `fleetlake migrate --print` shows the cluster DDL without one',
+    });
+  }
   try {
     return openEmbedded(dataDir, timeout.ms);
   } catch (err) {

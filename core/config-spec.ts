@@ -65,6 +65,12 @@ const brokerList = (doc: string, env: string): FieldSpec<string[]> => ({
   },
 });
 
+/** An unquoted ClickHouse identifier (it is written into DDL), or empty for "none". */
+const identifier = (doc: string, env: string): FieldSpec<string> => ({
+  default: '', env, doc, allowed: 'a ClickHouse identifier (letters, digits, _; not starting with a digit), or empty',
+  parse: (raw) => (typeof raw === 'string' && /^([A-Za-z_][A-Za-z0-9_]*)?$/.test(raw) ? raw : undefined),
+});
+
 const oneOf = <T extends string>(doc: string, def: T, values: readonly T[], env?: string): FieldSpec<T> => ({
   default: def, env, doc, allowed: `one of ${values.join(', ')}`,
   parse: (raw) => (typeof raw === 'string' && (values as readonly string[]).includes(raw) ? (raw as T) : undefined),
@@ -77,6 +83,10 @@ export const CONFIG_SPEC = {
     password: str('ClickHouse password (server mode)', '', 'CLICKHOUSE_PASSWORD'),
     data_dir: str('data directory of the embedded engine', './data', 'FLEETLAKE_DATA_DIR'),
     request_timeout: duration('how long one ClickHouse request may take', '300s', 'CLICKHOUSE_REQUEST_TIMEOUT'),
+    cluster: identifier(
+      'ClickHouse cluster (a remote_servers name) to create the schema on: Replicated tables per shard behind Distributed ones, DDL ON CLUSTER (docs/cluster.md); empty = one node',
+      'FLEETLAKE_CLICKHOUSE_CLUSTER',
+    ),
   },
   kafka: {
     brokers: brokerList('Kafka/Redpanda bootstrap brokers; empty means no broker', 'KAFKA_BROKERS'),

@@ -2,9 +2,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from '../core/clickhouse.ts';
 import type { FleetlakeConfig } from '../core/config.ts';
 import { FleetlakeError, errorMessage } from '../core/errors.ts';
-import { DATABASE, TABLES } from '../core/names.ts';
+import { TABLES } from '../core/names.ts';
 import { readMigrations, type Migration } from './migrations.ts';
 import { applyRetention } from './retention.ts';
+import { schemaDdl } from './schema-ddl.ts';
 
 export interface MigrateResult {
   readonly applied: readonly string[];
@@ -16,18 +17,16 @@ export interface MigrateResult {
  * Brings the lake's schema up to date: applies each migration not yet
  * recorded, in order, recording its checksum; refuses to go on when an
  * applied migration's file has changed since. Safe to run again and again.
+ * With `clickhouse.cluster` set, the same migrations run in their cluster
+ * rendering (schema/cluster-ddl.ts) and are recorded under the same checksums.
  */
 export async function migrate(
   client: ClickHouseClient,
   config: FleetlakeConfig,
   migrations: readonly Migration[] = readMigrations(),
 ): Promise<MigrateResult> {
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${DATABASE}` });
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${TABLES.migrations}
-            (name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
-            ENGINE = MergeTree ORDER BY name`,
-  });
+  const ddl = schemaDdl(config.clickhouse.cluster);
+  for (const statement of ddl.prelude) await client.command({ query: statement });
   const recorded = new Map(
     (await queryRows<{ name: string; checksum: string }>(client, `SELECT name, checksum FROM ${TABLES.migrations}`)).map((r) => [r.name, r.checksum]),
   );
@@ -47,7 +46,7 @@ export async function migrate(
       alreadyApplied.push(migration.name);
       continue;
     }
-    for (const statement of migration.statements) {
+    for (const statement of ddl.statements(migration)) {
       try {
         await client.command({ query: statement });
       } catch (err) {
@@ -57,6 +56,6 @@ export async function migrate(
     await client.insert({ table: TABLES.migrations, values: [{ name: migration.name, checksum: migration.checksum }], format: 'JSONEachRow' });
     applied.push(migration.name);
   }
-  const retentionChanged = await applyRetention(client, config.retention);
+  const retentionChanged = await applyRetention(client, config.retention, ddl.retention);
   return { applied, alreadyApplied, retentionChanged };
 }
