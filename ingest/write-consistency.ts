@@ -31,8 +31,8 @@ export const ONE_NODE: WriteConsistency = { batchInsertSettings: '', claimInsert
  */
 export const ON_CLUSTER: WriteConsistency = {
   batchInsertSettings: ', distributed_foreground_insert = 1',
-  claimInsert: { insert_quorum: 'auto', insert_quorum_parallel: 0 } as ClickHouseSettings,
-  claimRead: { select_sequential_consistency: 1 },
+  claimInsert: { insert_quorum: 'auto', insert_quorum_parallel: 0 },
+  claimRead: { select_sequential_consistency: '1' },
 };
 
 export function writeConsistency(cluster: string): WriteConsistency {
