@@ -60,7 +60,7 @@ describe('ingest writes on a cluster', () => {
     await writer.insertPositions('fleet.positions:3:10-19', batch);
     expect(seen).toEqual([
       `INSERT INTO ${TABLES.ingestJournal} {"insert_quorum":"auto","insert_quorum_parallel":0}`,
-      expect.stringMatching(/^SELECT last_offset[\s\S]* \{"select_sequential_consistency":1\}$/),
+      expect.stringMatching(/^SELECT last_offset[\s\S]* \{"select_sequential_consistency":"1"\}$/),
       "INSERT INTO fleet.positions (vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = 'fleet.positions:3:10-19', distributed_foreground_insert = 1 {}",
       expect.any(String),
     ]);
