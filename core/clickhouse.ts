@@ -5,7 +5,7 @@ import type { FleetlakeConfig } from './config.ts';
 import { createScopedChdbConnection } from './chdb-scoped-connection.ts';
 import { DataDirBusyError, lockDataDir } from './data-dir-lock.ts';
 import { FleetlakeError, errorMessage } from './errors.ts';
-import { writeEmbeddedStorageConfig } from './storage-config.ts';
+import { configuredColdS3, writeEmbeddedStorageConfig } from './storage-config.ts';
 
 export type { ClickHouseClient } from '@clickhouse/client';
 
@@ -73,7 +73,7 @@ export function openClickHouse(config: FleetlakeConfig, options: OpenOptions = {
     });
   }
   try {
-    return openEmbedded(dataDir, timeout.ms);
+    return openEmbedded(dataDir, timeout.ms, config.storage);
   } catch (err) {
     if (!(options.readThroughOwner && err instanceof DataDirBusyError && err.owner.http)) throw err;
     options.onRedirect?.(`the embedded lake in ${resolve(dataDir)} is owned by process ${err.owner.pid}; reading it through ${err.owner.http}`);
@@ -107,7 +107,7 @@ function openServer(url: string, user: string, password: string, requestTimeoutM
   };
 }
 
-function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
+function openEmbedded(dataDir: string, requestTimeoutMs: number, storage: FleetlakeConfig['storage']): ClickHouse {
   const path = resolve(dataDir);
   const lock = lockDataDir(path);
   let session: Session;
@@ -115,7 +115,7 @@ function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
     // The engine reads server configuration (the storage policy) only when it
     // starts, so a Session with --config-file must be the first to open the path.
     session = new Session(path, {
-      connectionArgs: [`--config-file=${writeEmbeddedStorageConfig(path)}`, '--geotoh3_argument_order=lat_lon'],
+      connectionArgs: [`--config-file=${writeEmbeddedStorageConfig(path, configuredColdS3(storage))}`, '--geotoh3_argument_order=lat_lon'],
     });
   } catch (err) {
     lock.release();

@@ -20,8 +20,8 @@ const str = (doc: string, def: string, env?: string): FieldSpec<string> => ({
   parse: (raw) => (typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined),
 });
 
-const optionalUrl = (doc: string, env: string): FieldSpec<string | undefined> => ({
-  default: undefined, env, doc, allowed: 'an http:// or https:// URL, or empty for the embedded engine',
+const optionalUrl = (doc: string, env: string, emptyMeans = 'the embedded engine'): FieldSpec<string | undefined> => ({
+  default: undefined, env, doc, allowed: `an http:// or https:// URL, or empty for ${emptyMeans}`,
   parse: (raw) => {
     if (raw === undefined || raw === null || raw === '') return undefined;
     if (typeof raw !== 'string') return undefined;
@@ -98,6 +98,18 @@ export const CONFIG_SPEC = {
   retention: {
     hot: duration('how long positions stay on the hot volume before moving to cold', '30d', 'FLEETLAKE_RETENTION_HOT'),
     delete_after: duration('how long positions are kept at all', '7y', 'FLEETLAKE_RETENTION_DELETE_AFTER'),
+  },
+  storage: {
+    cold_s3_endpoint: optionalUrl(
+      'S3-compatible endpoint of the cold volume in embedded mode (a server reads its own config: docs/storage.md); empty keeps cold on local disk',
+      'FLEETLAKE_COLD_S3_ENDPOINT',
+      'local disk',
+    ),
+    cold_s3_bucket: str('bucket of the cold volume (with cold_s3_endpoint)', '', 'FLEETLAKE_COLD_S3_BUCKET'),
+    cold_s3_prefix: str('key prefix of the cold volume in its bucket; one lake per prefix', 'fleetlake/cold/', 'FLEETLAKE_COLD_S3_PREFIX'),
+    cold_s3_access_key_id: str('access key id for the cold volume\'s bucket', '', 'FLEETLAKE_COLD_S3_ACCESS_KEY_ID'),
+    cold_s3_secret_access_key: str('secret access key for the cold volume\'s bucket', '', 'FLEETLAKE_COLD_S3_SECRET_ACCESS_KEY'),
+    cold_s3_region: str('region of the cold volume\'s bucket', 'us-east-1', 'FLEETLAKE_COLD_S3_REGION'),
   },
   ingest: {
     group_id: str('Kafka consumer group of the ingest processes; processes in one group share the partitions', 'fleetlake-ingest', 'FLEETLAKE_INGEST_GROUP'),
