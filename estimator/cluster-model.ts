@@ -138,7 +138,10 @@ function singleNodeLimit(s: Scenario, calibration: Calibration): { vehicles: num
   if (!fits(1)) return { vehicles: 0, limit: firstOver(countsFor(1)) };
   let low = 1;
   let high = 2;
-  while (fits(high) && high < 1e12) (low = high), (high *= 2);
+  while (fits(high) && high < 1e12) {
+    low = high;
+    high *= 2;
+  }
   while (high - low > 1) {
     const mid = Math.floor((low + high) / 2);
     if (fits(mid)) low = mid;
