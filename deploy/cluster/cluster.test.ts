@@ -40,6 +40,7 @@ const macros = readXml(join(DIR, 'clickhouse/config.d/macros.xml')).clickhouse.m
 const keeperClient = readXml(join(DIR, 'clickhouse/config.d/keeper-client.xml')).clickhouse.zookeeper as { node: { host: string; port: number }[] };
 const keeper = readXml(join(DIR, 'keeper/keeper.xml')).clickhouse.keeper_server as {
   tcp_port: number;
+  http_control: { port: number };
   server_id: { '@from_env': string };
   raft_configuration: { server: { id: number; hostname: string; port: number }[] };
 };
@@ -130,7 +131,7 @@ describe('the ClickHouse cluster configs', () => {
       expect(raft.find((s) => s.id === id)?.hostname, `${name}: server id ${id}`).toBe(name);
     }
     expect(keeperClient.node.map((n) => `${n.host}:${n.port}`).sort()).toEqual(raft.map((s) => `${s.hostname}:${keeper.tcp_port}`).sort());
-    expect(services['keeper-1']?.healthcheck?.test.join(' ')).toContain(`/${keeper.tcp_port} `);
+    for (const [name, service] of keeperServices) expect(service.healthcheck?.test.join(' '), name).toContain(`127.0.0.1:${keeper.http_control.port}/ready`);
   });
 
   it('mounts the S3 storage policy of the code, with the policy and volume names the DDL uses, and a cold prefix per server', () => {
