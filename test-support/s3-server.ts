@@ -30,7 +30,7 @@ export function ensureS3Server(): string {
   rmSync(venv, { recursive: true, force: true });
   const run = (cmd: string, args: string[]) => {
     const result = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (result.status !== 0) throw new Error(`installing the S3 test server failed: ${cmd} ${args.join(' ')} exited ${result.status} (needs python3 with venv, and PyPI)`);
+    if (result.status !== 0) throw new Error(`installing the S3 test server failed: ${cmd} ${args.join(' ')} exited ${result.status}: it needs python3 with venv (Debian/Ubuntu: apt-get install python3-venv) and PyPI`);
   };
   run('python3', ['-m', 'venv', venv]);
   run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', REQUIREMENTS]);
