@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from 'chdb';
+import type { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config.ts';
-import { writeEmbeddedStorageConfig } from '../core/storage-config.ts';
 import { renderClusterStatement } from './cluster-ddl.ts';
 import { readMigrations } from './migrations.ts';
 import { schemaDdl } from './schema-ddl.ts';
 import { schemaScript } from './schema-script.ts';
+import { startClusterEngine, withoutKeeper } from '../test-support/cluster-engine.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLUSTER = 'fleetlake';
@@ -87,11 +87,8 @@ describe('the cluster DDL in the embedded engine', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'fleetlake-cluster-ddl-'));
     process.env.FLEETLAKE_CLUSTER_SECRET = 'test-secret';
-    const storage = readFileSync(writeEmbeddedStorageConfig(dir), 'utf8');
-    const remoteServers = /<remote_servers>[\s\S]*<\/remote_servers>/.exec(readFileSync(REMOTE_SERVERS, 'utf8'))![0];
-    const configFile = join(dir, 'cluster-test.xml');
-    writeFileSync(configFile, storage.replace('</clickhouse>', `${remoteServers}\n</clickhouse>`));
-    session = new Session(join(dir, 'lake'), { connectionArgs: [`--config-file=${configFile}`, '--geotoh3_argument_order=lat_lon'] });
+    const remoteServers = /<remote_servers>([\s\S]*)<\/remote_servers>/.exec(readFileSync(REMOTE_SERVERS, 'utf8'))![1]!;
+    session = startClusterEngine(dir, remoteServers);
   });
   afterAll(() => {
     session.close();
@@ -110,7 +107,7 @@ describe('the cluster DDL in the embedded engine', () => {
   it('runs every statement once ON CLUSTER and the Replicated engines are taken out', () => {
     expect(rows(`SELECT toString(count()) AS n FROM system.clusters WHERE cluster = '${CLUSTER}'`)).toEqual([{ n: '4' }]);
     for (const statement of clusterStatements) {
-      const local = statement.replace(` ON CLUSTER ${CLUSTER}`, '').replace(/Replicated(\w*MergeTree)\('[^']*', '\{replica\}'(?:, )?/, '$1(');
+      const local = withoutKeeper(statement, CLUSTER);
       expect(() => session.query(local, 'TSVRaw'), local).not.toThrow();
     }
     const tables = rows("SELECT name, engine, sorting_key, storage_policy, engine_full FROM system.tables WHERE database = 'fleet' ORDER BY name");
