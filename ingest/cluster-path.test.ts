@@ -7,9 +7,8 @@ import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.t
 import { loadConfig, type FleetlakeConfig } from '../core/config.ts';
 import { TABLES } from '../core/names.ts';
 import { backfillMessages } from '../generator/index.ts';
-import { readMigrations } from '../schema/migrations.ts';
-import { schemaDdl } from '../schema/schema-ddl.ts';
-import { LOCAL_TCP_PORT, startClusterEngine, withoutKeeper } from '../test-support/cluster-engine.ts';
+import { migrate } from '../schema/migrate.ts';
+import { keeperlessClient, LOCAL_TCP_PORT, startClusterEngine } from '../test-support/cluster-engine.ts';
 import { runIngest } from './run-ingest.ts';
 import { createFileSource, inspectFile } from './sources/file.ts';
 import { duplicateRows, expectedChecksums, storedChecksums } from './testing/checksums.ts';
@@ -38,11 +37,8 @@ describe('ingest and queries through the cluster schema, on one local shard', ()
       `<${CLUSTER}><shard><internal_replication>true</internal_replication><replica><host>localhost</host><port>${LOCAL_TCP_PORT}</port></replica></shard></${CLUSTER}>`,
     );
     ch = openClickHouse(loadConfig({ env: {}, overrides: { clickhouse: { data_dir: lake } } }));
-    const ddl = schemaDdl(CLUSTER);
-    for (const statement of [...ddl.prelude, ...readMigrations().flatMap((m) => ddl.statements(m))]) {
-      await ch.client.command({ query: withoutKeeper(statement, CLUSTER) });
-    }
     config = loadConfig({ env: {}, overrides: { clickhouse: { data_dir: lake, cluster: CLUSTER }, ingest: { metrics_port: 0, batch_rows: 400 } } });
+    await migrate(keeperlessClient(ch.client, CLUSTER), config);
   });
   afterAll(async () => {
     await ch?.close();
@@ -51,6 +47,12 @@ describe('ingest and queries through the cluster schema, on one local shard', ()
   });
 
   const importFile = async (path: string) => runIngest({ source: createFileSource(await inspectFile(path), ch.client), client: ch.client, config });
+
+  it('is migrated by fleetlake migrate in cluster mode, which then finds it up to date, retention included', async () => {
+    expect(await migrate(keeperlessClient(ch.client, CLUSTER), config)).toMatchObject({ applied: [], retentionChanged: false });
+    const [ttl] = await queryRows<{ engine_full: string }>(ch.client, "SELECT engine_full FROM system.tables WHERE database = 'fleet' AND name = 'positions_local'");
+    expect(ttl?.engine_full).toContain("TTL toDateTime(ts) + toIntervalDay(30) TO VOLUME 'cold'");
+  });
 
   it('is the cluster schema: the usual names are Distributed tables over a shard that is this engine', async () => {
     expect(await queryRows(ch.client, `SELECT toString(is_local) AS local FROM system.clusters WHERE cluster = {c:String}`, { c: CLUSTER })).toEqual([{ local: '1' }]);

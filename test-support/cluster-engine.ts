@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { Session } from 'chdb';
 import { renderStorageConfig } from '../core/storage-config.ts';
 
@@ -21,6 +22,16 @@ export function withoutKeeper(statement: string, cluster: string): string {
     .replace(` ON CLUSTER ${cluster}`, '')
     .replace(/Replicated(\w*MergeTree)\('[^']*', '\{replica\}'(?:, )?/, '$1(')
     .replace(/\breplicated_deduplication_window\b/g, 'non_replicated_deduplication_window');
+}
+
+/** A client that runs every command through withoutKeeper: `fleetlake migrate` with clickhouse.cluster set, on this engine. */
+export function keeperlessClient(client: ClickHouseClient, cluster: string): ClickHouseClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'command') return Reflect.get(target, prop, receiver) as unknown;
+      return (params: Parameters<ClickHouseClient['command']>[0]) => target.command({ ...params, query: withoutKeeper(params.query, cluster) });
+    },
+  });
 }
 
 /** The port the engine believes it serves natively: a remote_servers replica on localhost at this port is itself. */
