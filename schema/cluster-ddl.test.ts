@@ -120,6 +120,13 @@ describe('the cluster DDL in the embedded engine', () => {
     expect(rows("SELECT name FROM system.data_skipping_indices WHERE database = 'fleet' AND table = 'positions_local'")).toEqual([{ name: 'vehicle_id_bloom' }]);
   });
 
+  it('adds a column to the local and the Distributed table alike, as a later migration would', () => {
+    for (const statement of renderClusterStatement('ALTER TABLE fleet.positions ADD COLUMN IF NOT EXISTS altitude_m Nullable(Int16) CODEC(ZSTD(3))', CLUSTER)) {
+      session.query(withoutKeeper(statement, CLUSTER), 'TSVRaw');
+    }
+    expect(rows("SELECT table FROM system.columns WHERE database = 'fleet' AND name = 'altitude_m' ORDER BY table")).toEqual([{ table: 'positions' }, { table: 'positions_local' }]);
+  });
+
   it('feeds latest_positions from each shard\'s local positions through the materialized view', () => {
     session.query(`INSERT INTO fleet.positions_local (vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type) VALUES
       ('v1', '2026-01-01 10:00:00', 45.5, -73.6, 10, 90, 'car'), ('v1', '2026-01-01 10:00:05', 45.6, -73.6, 12, 90, 'car')`);
