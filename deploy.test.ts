@@ -5,58 +5,44 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from './cli/commands.ts';
-import { configEnvironmentVariables } from './core/config.ts';
 import { TOPICS } from './core/names.ts';
 import { READER_CEILINGS } from './allinone/read-only-statement.ts';
+import {
+  commandOf as command,
+  expectHealthOrderedDependencies,
+  expectKnownEnvironment,
+  expectMountsExist,
+  expectPinnedImages,
+  expectRealCommands,
+  expectValidAgainstComposeSchema,
+  fleetlakeServices as fleetlakeServicesOf,
+  readCompose,
+  REPO_ROOT as ROOT,
+} from './test-support/compose-file.ts';
 
-const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-
-interface Service {
-  image?: string;
-  build?: unknown;
-  command?: string[] | string;
-  entrypoint?: string[] | string;
-  environment?: Record<string, string>;
-  volumes?: string[];
-  ports?: string[];
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-}
-
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
-const services = Object.entries(compose.services);
-const fleetlakeServices = services.filter(([, s]) => s.build !== undefined);
+const compose = readCompose('docker-compose.yml');
+const fleetlakeServices = fleetlakeServicesOf(compose);
 const env = (name: string) => compose.services[name]?.environment ?? {};
-const command = (s: Service) => (Array.isArray(s.command) ? s.command : [s.command ?? '']);
 
 describe('docker-compose.yml', () => {
+  it('is a valid compose file (Compose JSON Schema)', () => {
+    expectValidAgainstComposeSchema(compose);
+  });
+
   it('pins every image it pulls to a version', () => {
-    for (const [name, service] of services.filter(([, s]) => s.build === undefined)) {
-      const tag = service.image?.split(':').pop() ?? '';
-      expect(tag, `${name}: ${service.image}`).toMatch(/^v?\d+(\.\d+)+/);
-    }
+    expectPinnedImages(compose);
   });
 
   it('runs the fleetlake services from the Dockerfile with real commands and flags', () => {
     expect(fleetlakeServices.map(([name]) => name).sort()).toEqual(['api', 'generator', 'ingest', 'migrate']);
-    for (const [name, service] of fleetlakeServices) {
-      const [commandName, ...args] = command(service);
-      const cli = COMMANDS.find((c) => c.name === commandName);
-      expect(cli, `${name}: fleetlake ${commandName}`).toBeDefined();
-      for (const flag of args.filter((a) => a.startsWith('--'))) expect(cli?.help, `${name}: ${flag}`).toContain(flag);
-    }
+    expectRealCommands(compose);
   });
 
   it('gives the fleetlake services only environment variables the configuration reads', () => {
-    const known = new Set(configEnvironmentVariables());
-    for (const [name, service] of fleetlakeServices) {
-      for (const key of Object.keys(service.environment ?? {})) expect(known.has(key), `${name}: ${key}`).toBe(true);
-    }
+    expectKnownEnvironment(compose);
   });
 
   it('creates the topics the code uses, and points every stage at them', () => {
@@ -123,12 +109,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts files that exist in the repository', () => {
-    for (const [name, service] of services) {
-      for (const volume of service.volumes ?? []) {
-        const source = volume.split(':')[0]!;
-        if (source.startsWith('./')) expect(existsSync(join(ROOT, source)), `${name}: ${source}`).toBe(true);
-      }
-    }
+    expectMountsExist(compose);
   });
 
   it('mounts the storage policy and users into the ClickHouse server', () => {
@@ -145,13 +126,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts services in order of health, on services that exist', () => {
-    for (const [name, service] of services) {
-      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
-        const target = compose.services[dependency];
-        expect(target, `${name} depends on ${dependency}`).toBeDefined();
-        if (condition === 'service_healthy') expect(target?.healthcheck, `${dependency} has a healthcheck`).toBeDefined();
-      }
-    }
+    expectHealthOrderedDependencies(compose);
   });
 
   it("sets every variable Grafana's provisioning files read, and mounts the dashboards where the provider looks", () => {

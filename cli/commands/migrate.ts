@@ -1,13 +1,14 @@
 import { openClickHouse } from '../../core/clickhouse.ts';
 import { migrate } from '../../schema/migrate.ts';
 import { createFirstAdminKey } from '../../queries/auth/first-admin-key.ts';
+import { schemaScript } from '../../schema/schema-script.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'create or upgrade the fleet database (idempotent)',
-  help: `Usage: fleetlake migrate [--admin-key-file PATH]
+  help: `Usage: fleetlake migrate [--admin-key-file PATH] [--print]
 
 Applies the ordered migrations in schema/migrations/ that the lake has not
 recorded yet, sets the positions TTL from retention.hot and
@@ -22,10 +23,20 @@ migration whose file was edited since is refused: add a new migration instead.
                          compose stack uses this (./secrets/admin-api-key)
 
 Works on the configured ClickHouse: a server when CLICKHOUSE_URL is set,
-otherwise the embedded engine in FLEETLAKE_DATA_DIR (default ./data).`,
+otherwise the embedded engine in FLEETLAKE_DATA_DIR (default ./data).
+
+With clickhouse.cluster (FLEETLAKE_CLICKHOUSE_CLUSTER) set, creates the schema
+on that ClickHouse cluster: Replicated tables on every shard behind Distributed
+tables of the usual names, every statement ON CLUSTER (docs/cluster.md).
+
+  --print   print the DDL for the configured mode and exit; connects to nothing`,
   async run(ctx) {
-    const { values } = parseCommandArgs('migrate', ctx.argv, { 'admin-key-file': { type: 'string' } });
+    const { values } = parseCommandArgs('migrate', ctx.argv, { 'admin-key-file': { type: 'string' }, print: { type: 'boolean' } });
     const config = ctx.loadConfig();
+    if (values.print) {
+      ctx.stdout.write(schemaScript(config));
+      return 0;
+    }
     const ch = openClickHouse(config);
     try {
       const result = await migrate(ch.client, config);
