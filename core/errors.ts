@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   USAGE: { status: 400, template: '{detail}' },
   BROKER_UNAVAILABLE: { status: 503, template: 'Kafka broker: {detail}' },
   JAVA_MISSING: { status: 500, template: '{detail}' },
+  CHROMIUM_MISSING: { status: 500, template: '{detail}' },
   API_BAD_REQUEST: { status: 400, template: '{detail}' },
   API_INVALID_AREA: { status: 400, template: '{detail}' },
   API_TOO_MANY_VERTICES: { status: 400, template: '{field} has {vertices} vertices; at most {max} are allowed (api.max_vertices): simplify it' },

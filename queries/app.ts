@@ -7,11 +7,14 @@ import type { Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { loadNamedQueries, NAMED_SQL_DIR } from './named-sql.ts';
+import { createLiveFeed, type LiveFeed } from './live-feed.ts';
 import { createQueryRunner, type QueryRunner } from './query-runner.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
 import { districtRoutes } from './routes/districts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
+import { liveRoutes } from './routes/live.ts';
+import { mapPageRoutes } from './routes/map-page.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { vehicleRoutes } from './routes/vehicles.ts';
 import { errorSchema } from './schemas.ts';
@@ -19,6 +22,8 @@ import { errorSchema } from './schemas.ts';
 /** What every route reads besides the request: the API section of the configuration and the clock. */
 export interface ApiSettings {
   readonly config: FleetlakeConfig['api'];
+  /** The /map page and its live feed. */
+  readonly map: FleetlakeConfig['map'];
   readonly mode: ClickHouseMode | 'unknown';
   /** Milliseconds since the epoch; injected so "now" is testable. */
   readonly now: () => number;
@@ -30,6 +35,7 @@ declare module 'fastify' {
     queries: QueryRunner;
     api: ApiSettings;
     metrics: Metrics;
+    live: LiveFeed;
   }
 }
 
@@ -76,7 +82,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('clickhouse', client);
   app.decorate('queries', queries);
   app.decorate('metrics', metrics);
-  app.decorate('api', { config: api, mode: options.clickhouse.mode ?? 'unknown', now: options.now ?? Date.now } satisfies ApiSettings);
+  app.decorate('api', { config: api, map: config.map, mode: options.clickhouse.mode ?? 'unknown', now: options.now ?? Date.now } satisfies ApiSettings);
+  const live = createLiveFeed({ queries, intervalMs: config.map.live_interval.ms, maxVehicles: config.map.live_max_vehicles });
+  app.decorate('live', live);
+  app.addHook('onClose', async () => live.close());
   app.addSchema(errorSchema);
   installErrorHandling(app);
   app.addHook('onResponse', async (request, reply) => {
@@ -90,6 +99,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(vehicleRoutes);
   await app.register(districtRoutes);
   await app.register(heatmapRoutes);
+  await app.register(liveRoutes);
+  await app.register(mapPageRoutes);
   return app;
 }
 
