@@ -1,7 +1,7 @@
 import { Map as MapLibreMap, NavigationControl, Marker, Popup, setWorkerUrl, type LngLatBoundsLike } from 'maplibre-gl';
 import { TerraDraw, TerraDrawPolygonMode, TerraDrawRenderMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
-import { apiJson } from './api.ts';
+import { ApiProblem, apiJson, showProblem } from './api.ts';
 import { AskPanel } from './ask-panel.ts';
 import { byId, shortTime } from './dom.ts';
 import { boxOf, labelPoint, type MultiPolygon, type Position } from './geometry.ts';
@@ -19,7 +19,12 @@ const map = new MapLibreMap({ container: 'map', style: config.styleUrl || offlin
 map.addControl(new NavigationControl({ showCompass: true }), 'top-left');
 byId('legend').innerHTML = legendHtml();
 
-map.on('load', () => void start());
+map.on('load', () =>
+  start().catch((err: unknown) => {
+    // An API refusal is on screen already; anything else is said there too rather than lost in the console.
+    if (!(err instanceof ApiProblem)) showProblem(`The map could not start: ${(err as Error).message}`);
+  }),
+);
 
 async function start(): Promise<void> {
   addFleetLayers(map);
@@ -59,6 +64,9 @@ function districtLabels(districts: readonly District[]): Map<string, HTMLElement
     const element = document.createElement('div');
     element.className = 'district-label';
     element.textContent = d.name;
+    // Labels only: the counts table in the panel says the same to a keyboard or screen reader.
+    element.tabIndex = -1;
+    element.setAttribute('aria-hidden', 'true');
     new Marker({ element }).setLngLat(labelPoint(d.polygons) as [number, number]).addTo(map);
     labels.set(d.id, element);
   }

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Polls until probe gives a value; fails with explain() after timeoutMs. */
+export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, explain: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(explain());
+}
+
+/**
+ * A stand-in for API keys until the security issue's hook is merged: /v1
+ * routes answer 401 without a key, 403 to "read-only" on a route whose
+ * config.scope is "live", 429 to "busy", and serve "good". The page and
+ * its files stay open, as they must for the page to ask for a key.
+ */
+export function requireKeys(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v1/')) return;
+    const key = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (key === 'good') return;
+    if (key === 'read-only') {
+      if ((request.routeOptions.config as { scope?: string }).scope !== 'live') return;
+      return reply.code(403).send({ code: 'API_FORBIDDEN', message: 'the key lacks the live scope' });
+    }
+    if (key === 'busy') return reply.code(429).header('retry-after', '7').send({ code: 'API_RATE_LIMITED', message: 'slow down' });
+    return reply.code(401).send({ code: 'API_UNAUTHORIZED', message: 'send Authorization: Bearer <key>' });
+  });
+}
