@@ -74,7 +74,9 @@ describe('the map page in Chromium', () => {
   }, 90_000);
 
   it('draws as many live vehicles as /v1/vehicles/latest has, and a clicked one shows its details and last hour', async () => {
-    await page.goto(`${apiUrl}/map`);
+    // The status page of `fleetlake start` leads to the map.
+    await page.goto(apiUrl);
+    await page.click('a[href="/map"]');
     const latest = await api<{ vehicles: LivePosition[] }>('/v1/vehicles/latest?limit=10000');
     const drawn = await until(
       () =>

@@ -156,6 +156,9 @@ export class AskPanel {
     byId('stats').textContent =
       `${answer.vehicles.length.toLocaleString('en')} vehicles${answer.truncated ? ' (truncated)' : ''} · ` +
       `${s.rows_read.toLocaleString('en')} rows read in ${Math.round(s.elapsed_ms)} ms · ${s.h3_cells.toLocaleString('en')} H3 cells (${s.index})`;
+    // Within one day the date says nothing: times alone keep the table narrow.
+    const oneDay = this.asked !== undefined && this.asked.from.slice(0, 10) === this.asked.to.slice(0, 10);
+    const when = (ts: string) => (oneDay ? shortTime(ts).slice(11) : shortTime(ts));
     const body = byId('results').querySelector('tbody')!;
     body.replaceChildren(
       ...answer.vehicles.map((v) => {
@@ -169,7 +172,7 @@ export class AskPanel {
         button.addEventListener('click', () => void this.showTrack(v.vehicle_id));
         const first = document.createElement('td');
         first.append(button);
-        row.append(first, cell(v.vehicle_type), cell(shortTime(v.first_ts)), cell(shortTime(v.last_ts)), cell(String(v.positions), 'num'), cell(v.max_speed_kmh.toFixed(1), 'num'));
+        row.append(first, cell(v.vehicle_type), cell(when(v.first_ts)), cell(when(v.last_ts)), cell(String(v.positions), 'num'), cell(v.max_speed_kmh.toFixed(1), 'num'));
         return row;
       }),
     );
@@ -189,7 +192,7 @@ export class AskPanel {
     if (coords.length > 0) {
       const lons = coords.map((c) => c[0]);
       const lats = coords.map((c) => c[1]);
-      this.map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], { padding: 60, maxZoom: 15, duration: 0 });
+      this.map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], { padding: 60, maxZoom: 14, duration: 0 });
     }
     byId('stats').dataset.track = `${vehicleId}:${coords.length}`;
   }
