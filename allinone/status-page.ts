@@ -68,7 +68,7 @@ function renderPage(status: LakeStatus, running: string, clickhouseHttp: string 
     ? `<p>SQL on this lake from another terminal: <code>npx fleetlake sql "SELECT count() FROM fleet.positions"</code> (it goes through ${escapeHtml(clickhouseHttp)}, ClickHouse's HTTP interface, read-only).</p>`
     : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>fleetlake</title>
+<html lang="en"><head><meta charset="utf-8"><title>fleetlake</title><link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
  body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2733}

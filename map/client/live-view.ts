@@ -37,6 +37,8 @@ const RECONNECT_MS = 2_000;
  */
 export class LiveView {
   readonly vehicles = new Map<string, LivePosition>();
+  /** Each vehicle's ts in ms, parsed once per event rather than once per drawing. */
+  private readonly seenMs = new Map<string, number>();
   private drawPending = false;
   private countsDue = 0;
   private connected = false;
@@ -60,8 +62,14 @@ export class LiveView {
           if (event.event === 'problem') return this.status(`live feed: ${(JSON.parse(event.data) as { message: string }).message}`);
           if (event.event !== 'snapshot' && event.event !== 'changes') return;
           const { positions } = JSON.parse(event.data) as { positions: LivePosition[] };
-          if (event.event === 'snapshot') this.vehicles.clear();
-          for (const p of positions) this.vehicles.set(p.vehicle_id, p);
+          if (event.event === 'snapshot') {
+            this.vehicles.clear();
+            this.seenMs.clear();
+          }
+          for (const p of positions) {
+            this.vehicles.set(p.vehicle_id, p);
+            this.seenMs.set(p.vehicle_id, Date.parse(p.ts));
+          }
           this.connected = true;
           this.scheduleDraw();
         });
@@ -88,7 +96,7 @@ export class LiveView {
     const features: GeoJSON.Feature[] = [];
     let stale = 0;
     for (const v of this.vehicles.values()) {
-      const isStale = now - Date.parse(v.ts) > this.staleAfterMs;
+      const isStale = now - this.seenMs.get(v.vehicle_id)! > this.staleAfterMs;
       if (isStale) stale++;
       features.push({
         type: 'Feature',
@@ -109,7 +117,7 @@ export class LiveView {
   private countByDistrict(now: number): Map<string, number> {
     const counts = new Map(this.districts.map((d) => [d.id, 0]));
     for (const v of this.vehicles.values()) {
-      if (now - Date.parse(v.ts) > this.staleAfterMs) continue;
+      if (now - this.seenMs.get(v.vehicle_id)! > this.staleAfterMs) continue;
       for (const d of this.districts) {
         const b = d.box;
         if (v.lon < b.minLon || v.lon > b.maxLon || v.lat < b.minLat || v.lat > b.maxLat) continue;

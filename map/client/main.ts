@@ -6,10 +6,11 @@ import { AskPanel } from './ask-panel.ts';
 import { byId, shortTime } from './dom.ts';
 import { boxOf, labelPoint, type MultiPolygon, type Position } from './geometry.ts';
 import { district, LiveView, renderDistrictCounts, type District } from './live-view.ts';
-import { addFleetLayers, legendHtml, offlineStyle, setData } from './map-layers.ts';
+import { addFleetLayers, legendHtml, offlineStyle, setData, VEHICLE_LAYERS } from './map-layers.ts';
 import { drawGrid, drawHeatmap } from './overlays.ts';
 import { readPageConfig } from './page-config.ts';
 import { ReplayPlayer } from './replay-player.ts';
+import { replayTrack } from './replay-position.ts';
 import { decodeState, encodeState } from './url-state.ts';
 
 const config = readPageConfig();
@@ -54,7 +55,7 @@ async function start(): Promise<void> {
   const state = decodeState(location.search);
   ask.applyState(state);
   // Exposed for the browser tests and bench:map, which read what the page holds.
-  Object.assign(window, { fleetlake: { map, live, ask, replay } });
+  Object.assign(window, { fleetlake: { map, live, ask, replay, replayTrack } });
   if (state.district || state.ring) await ask.run();
 }
 
@@ -102,9 +103,9 @@ function setUpDrawing(ask: AskPanel): void {
 
 /** A clicked vehicle: who it is, how fast, when last seen, and its last hour as a track. */
 function setUpVehicleClicks(live: LiveView): void {
-  map.on('mouseenter', 'vehicles', () => (map.getCanvas().style.cursor = 'pointer'));
-  map.on('mouseleave', 'vehicles', () => (map.getCanvas().style.cursor = ''));
-  map.on('click', 'vehicles', (event) => {
+  map.on('mouseenter', VEHICLE_LAYERS, () => (map.getCanvas().style.cursor = 'pointer'));
+  map.on('mouseleave', VEHICLE_LAYERS, () => (map.getCanvas().style.cursor = ''));
+  map.on('click', VEHICLE_LAYERS, (event) => {
     const id = event.features?.[0]?.properties.vehicle_id as string | undefined;
     const v = id === undefined ? undefined : live.vehicles.get(id);
     if (!v) return;

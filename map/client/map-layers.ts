@@ -3,6 +3,10 @@ import type { ExpressionSpecification, Map as MapLibreMap, StyleSpecification } 
 /** One colour per generator vehicle type; other types are grey-blue. */
 export const TYPE_COLOURS: Readonly<Record<string, string>> = { bike: '#2a9d8f', car: '#1c6dd0', van: '#e07a1f', truck: '#b5179e' };
 const OTHER_COLOUR = '#5b6b7f';
+/** From this zoom on, vehicles are arrows showing their heading. */
+export const HEADING_ZOOM = 13;
+/** The layers a live vehicle is drawn in, one per zoom range. */
+export const VEHICLE_LAYERS = ['vehicles', 'vehicle-headings'];
 export const STALE_COLOUR = '#b8bec6';
 
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -44,12 +48,23 @@ export function addFleetLayers(map: MapLibreMap): void {
   map.addLayer({ id: 'area-line', type: 'line', source: 'area', paint: { 'line-color': '#1c6dd0', 'line-width': 2 } });
   map.addLayer({ id: 'result-tracks', type: 'line', source: 'result-tracks', paint: { 'line-color': typeColour(), 'line-width': 1, 'line-opacity': 0.35 } });
   map.addLayer({ id: 'track', type: 'line', source: 'track', paint: { 'line-color': '#d62828', 'line-width': 3 } });
+  const colour: ExpressionSpecification = ['case', ['get', 'stale'], STALE_COLOUR, typeColour()];
+  // Dots at city scale, arrows turned to the heading from street scale: symbols cost far more per frame than
+  // circles (bench:map), and ten thousand arrows at city scale are unreadable anyway.
   map.addLayer({
     id: 'vehicles',
+    type: 'circle',
+    source: 'vehicles',
+    maxzoom: HEADING_ZOOM,
+    paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 2.5, 13, 4.5], 'circle-color': colour, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 0.5 },
+  });
+  map.addLayer({
+    id: 'vehicle-headings',
     type: 'symbol',
     source: 'vehicles',
-    layout: { 'icon-image': 'arrow', 'icon-size': 0.6, 'icon-rotate': ['get', 'heading_deg'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-ignore-placement': true },
-    paint: { 'icon-color': ['case', ['get', 'stale'], STALE_COLOUR, typeColour()], 'icon-halo-color': '#ffffff', 'icon-halo-width': 1 },
+    minzoom: HEADING_ZOOM,
+    layout: { 'icon-image': 'arrow', 'icon-size': 0.7, 'icon-rotate': ['get', 'heading_deg'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-ignore-placement': true },
+    paint: { 'icon-color': colour, 'icon-halo-color': '#ffffff', 'icon-halo-width': 1 },
   });
   map.addLayer({
     id: 'replay',
@@ -66,5 +81,6 @@ export function setData(map: MapLibreMap, source: string, data: GeoJSON.GeoJSON)
 
 export function legendHtml(): string {
   const swatch = (name: string, colour: string) => `<span><i style="background:${colour}"></i>${name}</span>`;
-  return [...Object.entries(TYPE_COLOURS), ['not seen lately', STALE_COLOUR]].map(([name, colour]) => swatch(name!, colour!)).join('');
+  const swatches = [...Object.entries(TYPE_COLOURS), ['not seen lately', STALE_COLOUR]].map(([name, colour]) => swatch(name!, colour!));
+  return `${swatches.join('')}<br>Zoom in to see each vehicle's heading.`;
 }
