@@ -17,9 +17,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { until } from '../map/testing/page-helpers.ts';
 import { launchChromium } from '../test-support/chromium.ts';
 import { spawnFleetlake } from '../test-support/spawn-fleetlake.ts';
+import { until } from '../test-support/until.ts';
 import { describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({

@@ -11,8 +11,9 @@ import { dateTimeParam } from '../queries/param-text.ts';
 import { buildApp } from '../queries/app.ts';
 import { launchChromium, type Browser } from '../test-support/chromium.ts';
 import { spawnFleetlake, type FleetlakeChild } from '../test-support/spawn-fleetlake.ts';
-import type { LivePosition } from './client/live-view.ts';
-import { requireKeys, until } from './testing/page-helpers.ts';
+import type { LivePosition } from '../queries/live-feed.ts';
+import { until } from '../test-support/until.ts';
+import { requireKeys } from './testing/page-helpers.ts';
 
 /** Screenshots of each state, for a person to look at (gitignored). */
 const ARTEFACTS = fileURLToPath(new URL('../.artifacts/map/', import.meta.url));

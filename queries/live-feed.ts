@@ -2,17 +2,10 @@ import { errorMessage } from '../core/errors.ts';
 import { dateTimeParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from './param-text.ts';
 import type { QueryRunner } from './query-runner.ts';
 import { WORLD } from './request-checks.ts';
+import type { TrackRow } from './track-feature.ts';
 
 /** One vehicle's last known position, as GET /v1/vehicles/latest gives it. */
-export interface LivePosition {
-  readonly vehicle_id: string;
-  readonly ts: string;
-  readonly lat: number;
-  readonly lon: number;
-  readonly speed_kmh: number;
-  readonly heading_deg: number;
-  readonly vehicle_type: string;
-}
+export type LivePosition = TrackRow & { readonly vehicle_id: string };
 
 /** `snapshot`: every vehicle (first event of a subscription); `changes`: vehicles whose last position moved on; `error`: a read failed, the feed keeps trying. */
 export type LiveEvent =

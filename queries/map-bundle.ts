@@ -16,7 +16,7 @@ let bundle: Promise<MapBundle> | undefined;
  * The /map page's script and stylesheet, bundled by esbuild from map/client
  * and node_modules the first time a page asks, then kept in memory: nothing
  * is written to disk, so what is served always matches the installed code,
- * and a process that never serves the page never pays the build (~0.5 s).
+ * and a process that never serves the page never pays the build (1-3 s).
  */
 export function mapBundle(): Promise<MapBundle> {
   bundle ??= buildBundle().catch((err: unknown) => {

@@ -1,3 +1,5 @@
+import { pointInRings } from '../../queries/planar.ts';
+
 export type Position = [number, number];
 export type MultiPolygon = Position[][][];
 
@@ -21,19 +23,9 @@ export function boxOf(polygons: MultiPolygon): Box {
   return { minLon, minLat, maxLon, maxLat };
 }
 
-/** Even-odd ray casting over every ring, holes included, as the live district counts need it (the lake's own test is exact; this is for display). */
+/** For the live district counts, with the API's own plane geometry (queries/planar.ts, bundled into the page). */
 export function insideMultiPolygon(lon: number, lat: number, polygons: MultiPolygon): boolean {
-  let inside = false;
-  for (const polygon of polygons) {
-    for (const ring of polygon) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i]!;
-        const [xj, yj] = ring[j]!;
-        if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-    }
-  }
-  return inside;
+  return polygons.some((rings) => pointInRings(lon, lat, rings));
 }
 
 /** The middle of the box, where a district's name is written. */

@@ -1,20 +1,11 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { LivePosition } from '../../queries/live-feed.ts';
 import { ApiProblem, apiFetch } from './api.ts';
 import { byId, cell } from './dom.ts';
 import { readEventStream } from './event-stream.ts';
 import { boxOf, insideMultiPolygon, type Box, type MultiPolygon } from './geometry.ts';
 import { setData } from './map-layers.ts';
 
-/** A position of GET /v1/live (queries/live-feed.ts LivePosition). */
-export interface LivePosition {
-  readonly vehicle_id: string;
-  readonly ts: string;
-  readonly lat: number;
-  readonly lon: number;
-  readonly speed_kmh: number;
-  readonly heading_deg: number;
-  readonly vehicle_type: string;
-}
 
 export interface District {
   readonly id: string;

@@ -1,12 +1,6 @@
-/** What the server writes into the page (queries/routes/map-page.ts PageConfig). */
-export interface PageConfig {
-  readonly styleUrl: string;
-  readonly staleAfterMs: number;
-  readonly movingThresholdKmh: number;
-  readonly maxPeriodMs: number;
-  readonly vehicleTypes: readonly string[];
-}
+import type { PageConfig } from '../../queries/routes/map-page.ts';
 
+/** What the server wrote into the page. */
 export function readPageConfig(): PageConfig {
   return JSON.parse(document.getElementById('page-config')?.textContent ?? '{}') as PageConfig;
 }

@@ -1,16 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 
-/** Polls until probe gives a value; fails with explain() after timeoutMs. */
-export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, explain: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(explain());
-}
-
 /**
  * A stand-in for API keys until the security issue's hook is merged: /v1
  * routes answer 401 without a key, 403 to "read-only" on a route whose

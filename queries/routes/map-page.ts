@@ -11,7 +11,7 @@ const PAGE = readFileSync(new URL('../../map/index.html', import.meta.url), 'utf
 // MapLibre starts its worker from this file, next to the bundle (maplibregl.setWorkerUrl in map/client/main.ts).
 const MAPLIBRE_WORKER = fileURLToPath(import.meta.resolve('maplibre-gl/dist/maplibre-gl-worker.mjs'));
 
-/** What the page reads at start (map/client/page-config.ts has the same shape). */
+/** What the page reads at start (map/client/page-config.ts). */
 export interface PageConfig {
   readonly styleUrl: string;
   readonly staleAfterMs: number;
