@@ -138,6 +138,11 @@ export class AskPanel {
       stats.textContent = 'Pick a district or draw a polygon first.';
       return;
     }
+    // The API reads an empty type list as "every type", the opposite of nothing ticked.
+    if (request.vehicle_types?.length === 0) {
+      stats.textContent = 'Tick at least one vehicle type.';
+      return;
+    }
     stats.textContent = 'Asking the lake…';
     this.events.stateChanged();
     const answer = await apiJson<AreaAnswer>('/v1/area-query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, limit: 10_000 }) }).catch((err: unknown) => {
