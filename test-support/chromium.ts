@@ -28,16 +28,16 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /** Installs Debian's chromium when it is missing and this runs as root; otherwise says which command to run. */
-export function ensureChromium(): string {
-  if (existsSync(CHROMIUM)) return CHROMIUM;
-  if (process.getuid?.() !== 0) {
-    throw new FleetlakeError('CHROMIUM_MISSING', { detail: `the browser tests need Chromium at ${CHROMIUM}: run \`sudo ${INSTALL}\` (Debian/Ubuntu)` });
+export function ensureChromium(executable = CHROMIUM, uid = process.getuid?.()): string {
+  if (existsSync(executable)) return executable;
+  if (uid !== 0) {
+    throw new FleetlakeError('CHROMIUM_MISSING', { detail: `the browser tests need Chromium at ${executable}: run \`sudo ${INSTALL}\` (Debian/Ubuntu)` });
   }
   const result = spawnSync('sh', ['-c', `DEBIAN_FRONTEND=noninteractive ${INSTALL} || (apt-get update && DEBIAN_FRONTEND=noninteractive ${INSTALL})`], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0 || !existsSync(CHROMIUM)) {
+  if (result.status !== 0 || !existsSync(executable)) {
     throw new FleetlakeError('CHROMIUM_MISSING', { detail: `\`${INSTALL}\` failed (exit ${result.status}); see its output above` });
   }
-  return CHROMIUM;
+  return executable;
 }
 
 export interface Browser {

@@ -19,10 +19,18 @@ export function district(id: string, name: string, polygons: MultiPolygon): Dist
 }
 
 const RECONNECT_MS = 2_000;
+/**
+ * The fleet is redrawn at most this often. Each vehicle reports about once a
+ * second, but the feed may send several smaller batches a second (in
+ * `fleetlake start` it reads after every ingested batch too), and each redraw
+ * hands every vehicle to MapLibre's worker again: the costliest thing the page
+ * does (bench:map).
+ */
+const DRAW_INTERVAL_MS = 1_000;
 
 /**
  * The live fleet: applies GET /v1/live's events to one vehicle map and draws
- * it at most once per animation frame, however often events come. A vehicle
+ * it at most once per DRAW_INTERVAL_MS, however often events come. A vehicle
  * last seen more than staleAfterMs ago is drawn grey and counted in no
  * district.
  */
@@ -31,6 +39,7 @@ export class LiveView {
   /** Each vehicle's ts in ms, parsed once per event rather than once per drawing. */
   private readonly seenMs = new Map<string, number>();
   private drawPending = false;
+  private lastDraw = 0;
   private countsDue = 0;
   private connected = false;
 
@@ -76,10 +85,16 @@ export class LiveView {
   private scheduleDraw(): void {
     if (this.drawPending) return;
     this.drawPending = true;
-    requestAnimationFrame(() => {
-      this.drawPending = false;
-      this.draw();
-    });
+    const wait = Math.max(0, this.lastDraw + DRAW_INTERVAL_MS - performance.now());
+    setTimeout(
+      () =>
+        requestAnimationFrame(() => {
+          this.drawPending = false;
+          this.lastDraw = performance.now();
+          this.draw();
+        }),
+      wait,
+    );
   }
 
   private draw(): void {
