@@ -58,6 +58,11 @@ async function problemText(response: Response): Promise<string> {
   return `${response.status}${what ? ` (${what})` : ''}: ${message}.${wait}`;
 }
 
+/** For promises nobody awaits: an API refusal is on screen already; anything else is put there rather than lost in the console. */
+export function reportFailure(err: unknown): void {
+  if (!(err instanceof ApiProblem)) showProblem(`Something failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+
 export function showProblem(text: string): void {
   const banner = byId('problem');
   banner.textContent = text;

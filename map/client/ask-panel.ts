@@ -1,5 +1,5 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { apiJson } from './api.ts';
+import { apiJson, reportFailure } from './api.ts';
 import { download, toCsv } from './csv.ts';
 import { byId, cell, fromInputValue, shortTime, toInputValue } from './dom.ts';
 import type { Position } from './geometry.ts';
@@ -71,7 +71,7 @@ export class AskPanel {
     }
     byId('ask').addEventListener('submit', (event) => {
       event.preventDefault();
-      void this.run();
+      this.run().catch(reportFailure);
     });
     byId('csv').addEventListener('click', () => this.downloadCsv());
     const now = Date.now();
@@ -174,7 +174,7 @@ export class AskPanel {
         button.type = 'button';
         button.textContent = v.vehicle_id;
         button.setAttribute('aria-label', `Show the track of ${v.vehicle_id}`);
-        button.addEventListener('click', () => void this.showTrack(v.vehicle_id));
+        button.addEventListener('click', () => this.showTrack(v.vehicle_id).catch(reportFailure));
         const first = document.createElement('td');
         first.append(button);
         row.append(first, cell(v.vehicle_type), cell(when(v.first_ts)), cell(when(v.last_ts)), cell(String(v.positions), 'num'), cell(v.max_speed_kmh.toFixed(1), 'num'));

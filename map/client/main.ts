@@ -1,7 +1,7 @@
 import { Map as MapLibreMap, NavigationControl, Marker, Popup, setWorkerUrl, type LngLatBoundsLike } from 'maplibre-gl';
 import { TerraDraw, TerraDrawPolygonMode, TerraDrawRenderMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
-import { ApiProblem, apiJson, showProblem } from './api.ts';
+import { apiJson, reportFailure } from './api.ts';
 import { AskPanel } from './ask-panel.ts';
 import { byId, shortTime } from './dom.ts';
 import { boxOf, labelPoint, type MultiPolygon, type Position } from './geometry.ts';
@@ -20,12 +20,7 @@ const map = new MapLibreMap({ container: 'map', style: config.styleUrl || offlin
 map.addControl(new NavigationControl({ showCompass: true }), 'top-left');
 byId('legend').innerHTML = legendHtml();
 
-map.on('load', () =>
-  start().catch((err: unknown) => {
-    // An API refusal is on screen already; anything else is said there too rather than lost in the console.
-    if (!(err instanceof ApiProblem)) showProblem(`The map could not start: ${(err as Error).message}`);
-  }),
-);
+map.on('load', () => start().catch(reportFailure));
 
 async function start(): Promise<void> {
   addFleetLayers(map);
@@ -39,7 +34,7 @@ async function start(): Promise<void> {
   fitTo(districts);
 
   const ask = new AskPanel(map, districts, config.vehicleTypes, {
-    answered: (request, result) => void replay.load(request, result.vehicles),
+    answered: (request, result) => replay.load(request, result.vehicles).catch(reportFailure),
     stateChanged: () => history.replaceState(null, '', `/map${encodeState(ask.state())}`),
   });
   const replay = new ReplayPlayer(map);
@@ -118,14 +113,16 @@ function setUpVehicleClicks(live: LiveView): void {
     }
     new Popup({ closeButton: true }).setLngLat([v.lon, v.lat]).setDOMContent(body).addTo(map);
     const to = Date.parse(v.ts) + 1;
-    void apiJson<GeoJSON.Feature>(`/v1/vehicles/${encodeURIComponent(v.vehicle_id)}/track?from=${new Date(to - 3_600_000).toISOString()}&to=${new Date(to).toISOString()}`).then((track) => setData(map, 'track', track));
+    apiJson<GeoJSON.Feature>(`/v1/vehicles/${encodeURIComponent(v.vehicle_id)}/track?from=${new Date(to - 3_600_000).toISOString()}&to=${new Date(to).toISOString()}`)
+      .then((track) => setData(map, 'track', track))
+      .catch(reportFailure);
   });
 }
 
 function setUpOverlays(ask: AskPanel): void {
   const grid = byId<HTMLInputElement>('show-grid');
   const heat = byId<HTMLInputElement>('show-heatmap');
-  const redrawHeat = () => void drawHeatmap(map, heat.checked ? ask.period() : undefined);
+  const redrawHeat = () => void drawHeatmap(map, heat.checked ? ask.period() : undefined).catch(reportFailure);
   grid.addEventListener('change', () => drawGrid(map, grid.checked));
   heat.addEventListener('change', redrawHeat);
   byId('ask').addEventListener('submit', () => heat.checked && redrawHeat());
