@@ -186,6 +186,14 @@ describe('the map page in Chromium', () => {
       const expected = stored.filter((r) => listed.includes(r.vehicle_id)).map((r) => [r.vehicle_id, r.lon, r.lat]);
       expect(expected.length).toBeGreaterThan(0);
       expect(shown).toEqual(expected);
+      // The track shown before is framed close up; the replay is seen best over the whole area.
+      await page.evaluate(() => {
+        const { map, ask } = (window as unknown as PageWindow).fleetlake;
+        const lons = ask.ring!.map((p) => p[0]);
+        const lats = ask.ring!.map((p) => p[1]);
+        map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], { duration: 0, padding: 20 });
+      });
+      await page.waitForTimeout(500);
       await shot('5-replay');
 
       await page.click('#play');
