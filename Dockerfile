@@ -21,6 +21,7 @@ COPY schema ./schema
 COPY generator ./generator
 COPY ingest ./ingest
 COPY queries ./queries
+COPY map ./map
 COPY estimator ./estimator
 COPY broker ./broker
 RUN mkdir -p /var/lib/fleetlake && chown node:node /var/lib/fleetlake

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openClickHouse, queryRows } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
 import { runFleetlake } from '../test-support/run-fleetlake.ts';
+import { until } from '../test-support/until.ts';
 import type { LakeStatus } from './status-page.ts';
 
 const BIN = fileURLToPath(new URL('../bin/fleetlake.js', import.meta.url));
@@ -35,16 +36,6 @@ async function start(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Runn
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const apiUrl = await until(() => /fleetlake is running: (\S+)/.exec(output)?.[1], 60_000, () => `no start within 60 s:\n${output}`);
   return { child, apiUrl, output: () => output };
-}
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, explain: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(explain());
 }
 
 const status = async (apiUrl: string) => (await (await fetch(`${apiUrl}/v1/status`)).json()) as LakeStatus;

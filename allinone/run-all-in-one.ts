@@ -57,7 +57,17 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
     const { source, sink, endSource } = viaBroker ? await brokerPath(config, logger) : inProcessPath();
     const ingestStop = new AbortController();
     const ingestConfig = { ...config, ingest: { ...config.ingest, metrics_port: 0 } }; // the API serves /metrics for the whole process
-    const ingestDone = runIngest({ source, client: ch.client, config: ingestConfig, logger: logger.child({ stage: 'ingest' }), metrics, signal: ingestStop.signal });
+    // The map's live feed reads the lake as soon as ingest committed a batch, not only on its timer.
+    let onIngested = () => {};
+    const ingestDone = runIngest({
+      source,
+      client: ch.client,
+      config: ingestConfig,
+      logger: logger.child({ stage: 'ingest' }),
+      metrics,
+      signal: ingestStop.signal,
+      onBatch: () => onIngested(),
+    });
 
     const generatorStop = new AbortController();
     const generatorDone = runGenerator({
@@ -82,6 +92,7 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
     // Said at warn level: the API logger is quiet, and auth off is what an operator must not miss.
     if (app.api.auth === 'off') logger.warn(describeAuth(app.api.auth));
     await app.register(statusPage, { client: ch.reader, describe, clickhouseHttp: endpoint?.url });
+    onIngested = () => app.live.poke();
     const apiUrl = await app.listen({ host: options.host, port: options.port });
     cleanup.push(() => app.close());
 

@@ -70,7 +70,7 @@ function renderPage(status: LakeStatus, running: string, clickhouseHttp: string 
     ? `<p>SQL on this lake from another terminal: <code>npx fleetlake sql "SELECT count() FROM fleet.positions"</code> (it goes through ${escapeHtml(clickhouseHttp)}, ClickHouse's HTTP interface, read-only).</p>`
     : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>fleetlake</title>
+<html lang="en"><head><meta charset="utf-8"><title>fleetlake</title><link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
  body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2733}
@@ -90,6 +90,7 @@ function renderPage(status: LakeStatus, running: string, clickhouseHttp: string 
 </div>
 <h2>Try it</h2>
 <ul>
+ <li><a href="/map"><b>The map</b></a>: the fleet live, an area drawn over any period, its replay</li>
  <li><a href="/docs">API documentation</a> (interactive) and the <a href="/openapi.json">OpenAPI document</a></li>
  <li><a href="/v1/vehicles/latest">Where every vehicle is now</a> · <a href="/v1/districts">districts</a> · <a href="/v1/heatmap?from=${encodeURIComponent(from)}&amp;to=${encodeURIComponent(to)}&amp;resolution=7">heatmap of the last 15 minutes</a> · <a href="/v1/status">these figures as JSON</a> · <a href="/metrics">Prometheus metrics</a></li>
 </ul>

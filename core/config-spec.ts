@@ -149,6 +149,12 @@ export const CONFIG_SPEC = {
     max_concurrent_queries: int('heavy queries (area, track, heatmap, count) one API key may run at once; more get 429', 4, 1, 1000, 'FLEETLAKE_API_MAX_CONCURRENT_QUERIES'),
     metrics: oneOf('who may read /metrics: loopback (requests from this machine only) or open', 'loopback', ['loopback', 'open'] as const, 'FLEETLAKE_API_METRICS'),
   },
+  map: {
+    style_url: str('MapLibre style the /map page draws under the fleet (e.g. a self-hosted OpenStreetMap vector style); empty = the offline style: background, districts, H3 grid', '', 'FLEETLAKE_MAP_STYLE_URL'),
+    live_interval: duration('how often GET /v1/live reads fleet.latest_positions for changes (fleetlake start also reads after every ingested batch)', '1s', 'FLEETLAKE_MAP_LIVE_INTERVAL'),
+    stale_after: duration('the live map greys out a vehicle not seen for this long, and leaves it out of district counts', '2m', 'FLEETLAKE_MAP_STALE_AFTER'),
+    live_max_vehicles: int('most vehicles GET /v1/live follows', 100_000, 1, 10_000_000, 'FLEETLAKE_MAP_LIVE_MAX_VEHICLES'),
+  },
   generator: {
     vehicles: int('vehicles in the simulated fleet (`fleetlake generate --vehicles`)', 1000, 1, 10_000_000, 'FLEETLAKE_GENERATOR_VEHICLES'),
     interval: duration('how often each simulated vehicle reports (1s to 1h)', '5s', 'FLEETLAKE_GENERATOR_INTERVAL'),

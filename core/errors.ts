@@ -30,6 +30,7 @@ export const ERROR_CODES = {
     template: '{what} failed with {cause}, which retrying cannot fix: {action}. Nothing past what was stored is committed; start again once fixed ({detail})',
   },
   JAVA_MISSING: { status: 500, template: '{detail}' },
+  CHROMIUM_MISSING: { status: 500, template: '{detail}' },
   API_BAD_REQUEST: { status: 400, template: '{detail}' },
   API_INVALID_AREA: { status: 400, template: '{detail}' },
   API_TOO_MANY_VERTICES: { status: 400, template: '{field} has {vertices} vertices; at most {max} are allowed (api.max_vertices): simplify it' },

@@ -8,17 +8,21 @@ import type { Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { frameworkError, installErrorHandling, MAX_PARAM_LENGTH, sendError } from './error-handler.ts';
 import { loadNamedQueries, NAMED_SQL_DIR } from './named-sql.ts';
+import { createLiveFeed, type LiveFeed } from './live-feed.ts';
 import { createQueryRunner, type QueryRunner } from './query-runner.ts';
 import { createAuditLog, type AuditLog } from './audit-log.ts';
 import { installAudit } from './audit-hook.ts';
 import { installLimits } from './auth/limits.ts';
 import { installAuth, resolveAuthMode, type AuthMode } from './auth/auth-hook.ts';
+import { UNRESTRICTED } from './auth/restriction.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
 import { erasureRoutes } from './routes/erasure.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { districtRoutes } from './routes/districts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
+import { liveRoutes } from './routes/live.ts';
+import { mapPageRoutes } from './routes/map-page.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { vehicleRoutes } from './routes/vehicles.ts';
 import { errorSchema } from './schemas.ts';
@@ -28,6 +32,8 @@ export interface ApiSettings {
   readonly config: FleetlakeConfig['api'];
   /** Whether /v1 needs keys: api.auth as it applies to api.host. */
   readonly auth: AuthMode;
+  /** The /map page and its live feed. */
+  readonly map: FleetlakeConfig['map'];
   readonly mode: ClickHouseMode | 'unknown';
   /** Milliseconds since the epoch; injected so "now" is testable. */
   readonly now: () => number;
@@ -42,6 +48,7 @@ declare module 'fastify' {
     audit: AuditLog;
     /** Writes audit rows and erasures; everything else reads through `clickhouse`. */
     writer: ClickHouseClient;
+    live: LiveFeed;
   }
 }
 
@@ -104,7 +111,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('queries', queries);
   app.decorate('metrics', metrics);
   const now = options.now ?? Date.now;
-  app.decorate('api', { config: api, auth, mode: options.clickhouse.mode ?? 'unknown', now } satisfies ApiSettings);
+  app.decorate('api', { config: api, auth, map: config.map, mode: options.clickhouse.mode ?? 'unknown', now } satisfies ApiSettings);
+  // One read of fleet.latest_positions for every unrestricted listener; a restricted key's stream reads its own (routes/live.ts).
+  const live = createLiveFeed({ queries, intervalMs: config.map.live_interval.ms, maxVehicles: config.map.live_max_vehicles, restriction: UNRESTRICTED });
+  app.decorate('live', live);
+  app.addHook('onClose', async () => live.close());
   app.addSchema(errorSchema);
   installErrorHandling(app);
   app.addHook('onRequest', async (request, reply) => {
@@ -130,6 +141,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(heatmapRoutes);
   await app.register(erasureRoutes);
   await app.register(keyRoutes);
+  await app.register(liveRoutes);
+  await app.register(mapPageRoutes);
   return app;
 }
 

@@ -146,6 +146,19 @@ describe('query API endpoints', () => {
     expect((await get(`/v1/heatmap?${period}&limit=2`)).json()).toMatchObject({ truncated: true });
   });
 
+  it('GET /map serves the page with its settings, and the script, styles and MapLibre worker it loads, from the project\'s own files', async () => {
+    const page = await get('/map');
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    const config = JSON.parse(/<script id="page-config" type="application\/json">(.*?)<\/script>/.exec(page.body)![1]!) as Record<string, unknown>;
+    expect(config).toEqual({ styleUrl: '', staleAfterMs: 120_000, movingThresholdKmh: 5, maxPeriodMs: 31 * 86_400_000, vehicleTypes: ['bike', 'car', 'van', 'truck'] });
+    expect(page.body).not.toMatch(/https?:\/\//);
+    const script = await get('/map/app.js');
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.body).toContain('/map/maplibre-gl-worker.mjs');
+    expect((await get('/map/app.css')).body).toContain('.maplibregl-map');
+    expect((await get('/map/maplibre-gl-worker.mjs')).statusCode).toBe(200);
+  });
+
   it('GET /health reports liveness and ClickHouse reachability', async () => {
     const response = await get('/health');
     expect(response.statusCode).toBe(200);
@@ -170,6 +183,7 @@ describe('query API endpoints', () => {
       '/v1/districts/{id}/count',
       '/v1/heatmap',
       '/v1/keys',
+      '/v1/live',
       '/v1/vehicles/latest',
       '/v1/vehicles/{id}',
       '/v1/vehicles/{id}/erasure',

@@ -42,6 +42,9 @@ describe('the OpenAPI document under schemathesis', () => {
       'run', `${base}/openapi.json`,
       '--checks', 'not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance',
       '--header', `Authorization: Bearer ${key}`,
+      // An endless event stream: there is no response body to check, and every call would run to the request timeout.
+      // Its head and refusals are covered by queries/auth/auth.test.ts, its events by queries/live-feed.test.ts and the map's browser test.
+      '--exclude-path', '/v1/live',
       '--max-examples', '50',
       '--seed', '1',
       '--workers', '1',

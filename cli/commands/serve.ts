@@ -7,7 +7,7 @@ import type { Command } from '../command.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the query API (HTTP, OpenAPI at /openapi.json, docs at /docs)',
+  summary: 'run the query API (HTTP, OpenAPI at /openapi.json, docs at /docs) and the map at /map',
   help: `Usage: fleetlake serve [--port 3000] [--host 127.0.0.1]
 
 Serves the query API on the configured ClickHouse: a server when CLICKHOUSE_URL
@@ -22,8 +22,8 @@ Stops cleanly on Ctrl-C.
 
 Endpoints: POST /v1/area-query, GET /v1/vehicles/{id}/track,
 GET /v1/vehicles/latest, GET /v1/districts, GET /v1/districts/{id}/count,
-GET /v1/heatmap, GET /health, GET /metrics, /openapi.json, /docs.
-See docs/api.md.`,
+GET /v1/heatmap, GET /v1/live (Server-Sent Events), GET /health, GET /metrics,
+/openapi.json, /docs, and the map page at /map. See docs/api.md and docs/map.md.`,
   async run(ctx) {
     const { values } = parseCommandArgs('serve', ctx.argv, { port: { type: 'string' }, host: { type: 'string' } });
     const api: Record<string, unknown> = {};
@@ -39,7 +39,7 @@ See docs/api.md.`,
       await checkLakeSchema(ch.client);
       const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, writer: ch.client, config, logger: ctx.logger });
       const address = await app.listen({ port: config.api.port, host: config.api.host });
-      ctx.stdout.write(`fleetlake API on ${address} (lake: ${ch.location}); docs at ${address}/docs\n${describeAuth(app.api.auth)}\n`);
+      ctx.stdout.write(`fleetlake API on ${address} (lake: ${ch.location}); docs at ${address}/docs, map at ${address}/map\n${describeAuth(app.api.auth)}\n`);
       if (app.api.auth === 'off') ctx.logger.warn(describeAuth(app.api.auth));
       await new Promise<void>((resolve) => {
         if (ctx.stopSignal.aborted) resolve();

@@ -24,6 +24,17 @@ function requestFor(op: Operation): { method: 'GET' | 'POST' | 'DELETE'; url: st
   return { method: 'GET', url: /track|heatmap/.test(url) ? `${url}?${period}` : url };
 }
 
+/** The answer to one request; /v1/live is an endless event stream, so its answer is taken once its head is written and the stream dropped. */
+async function injectOnce(app: FastifyInstance, request: ReturnType<typeof requestFor> & { headers: Record<string, string> }) {
+  if (!request.url.startsWith('/v1/live')) return app.inject(request);
+  const r = await app.inject({ ...request, payloadAsStream: true });
+  const stream = r.stream();
+  let body = '';
+  if (r.statusCode === 200) stream.destroy();
+  else for await (const chunk of stream) body += String(chunk);
+  return { statusCode: r.statusCode, headers: r.headers, body, json: <T = unknown>() => JSON.parse(body) as T };
+}
+
 describe('API keys and scopes', () => {
   let t: ApiTestLake;
   let app: FastifyInstance;
@@ -48,7 +59,7 @@ describe('API keys and scopes', () => {
   });
   afterAll(async () => t?.close());
 
-  const call = (op: Operation, key?: string) => app.inject({ ...requestFor(op), headers: key === undefined ? {} : { authorization: `Bearer ${key}` } });
+  const call = (op: Operation, key?: string) => injectOnce(app, { ...requestFor(op), headers: key === undefined ? {} : { authorization: `Bearer ${key}` } });
 
   it('declares every /v1 operation with its scope and the bearer security scheme in the OpenAPI', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ components: { securitySchemes: Record<string, unknown> }; paths: Record<string, Record<string, { security?: unknown[] }>> }>();
@@ -59,6 +70,7 @@ describe('API keys and scopes', () => {
       'get /v1/districts/{id}/count read',
       'get /v1/heatmap read',
       'get /v1/keys admin',
+      'get /v1/live live',
       'get /v1/vehicles/latest live',
       'get /v1/vehicles/{id}/erasure admin',
       'get /v1/vehicles/{id}/track read',

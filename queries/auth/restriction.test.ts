@@ -60,6 +60,7 @@ describe('API keys restricted to a vehicle group or an area', () => {
       'get /v1/districts/{id}/count',
       'get /v1/heatmap',
       'get /v1/keys',
+      'get /v1/live',
       'get /v1/vehicles/latest',
       'get /v1/vehicles/{id}/erasure',
       'get /v1/vehicles/{id}/track',
@@ -105,6 +106,32 @@ describe('API keys restricted to a vehicle group or an area', () => {
     const byArea = (await get('/v1/vehicles/latest', areaKey)).json<{ vehicles: { vehicle_id: string; lon: number; lat: number }[] }>();
     for (const v of byArea.vehicles) expect(inBox(v.lon, v.lat), v.vehicle_id).toBe(true);
   });
+
+  it('the live stream shows only group vehicles, or vehicles last seen inside the area', async () => {
+    const byGroup = await liveSnapshot(groupKey);
+    expect(byGroup.map((v) => v.vehicle_id).sort()).toEqual([...GROUP].sort());
+    const byArea = await liveSnapshot(areaKey);
+    const latest = (await get('/v1/vehicles/latest', areaKey)).json<{ vehicles: { vehicle_id: string }[] }>();
+    expect(byArea.map((v) => v.vehicle_id).sort()).toEqual(latest.vehicles.map((v) => v.vehicle_id).sort());
+    for (const v of byArea) expect(inBox(v.lon, v.lat), v.vehicle_id).toBe(true);
+  });
+
+  /** The first event of GET /v1/live for a key: every vehicle it may see. The stream is endless, so it is dropped after that. */
+  async function liveSnapshot(key: string): Promise<{ vehicle_id: string; lon: number; lat: number }[]> {
+    const r = await app.inject({ method: 'GET', url: '/v1/live', headers: { authorization: `Bearer ${key}` }, payloadAsStream: true });
+    expect(r.statusCode).toBe(200);
+    const stream = r.stream();
+    let text = '';
+    for await (const chunk of stream) {
+      text += String(chunk);
+      const event = /event: snapshot\ndata: (.*)\n\n/.exec(text);
+      if (event) {
+        stream.destroy();
+        return (JSON.parse(event[1]!) as { positions: { vehicle_id: string; lon: number; lat: number }[] }).positions;
+      }
+    }
+    throw new Error(`the live stream ended without a snapshot: ${text}`);
+  }
 
   it('heatmaps and district counts count only what the key may see', async () => {
     const period = `from=${from}&to=${to}`;

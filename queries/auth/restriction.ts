@@ -11,6 +11,13 @@ export const RESTRICTION_PARAMS = ['restrict_group', 'restrict_area'] as const;
 /** Tables whose rows say where a vehicle was: a named query reading one must take the restriction. */
 export const POSITION_TABLES = /\bfleet\.(positions|latest_positions|device_frames)\b/;
 
+/** The parameters of a key that sees every vehicle everywhere. */
+export const UNRESTRICTED: ParamValues = { restrict_group: '', restrict_area: '[]' };
+
+export function isUnrestricted(params: ParamValues): boolean {
+  return RESTRICTION_PARAMS.every((name) => params[name] === UNRESTRICTED[name]);
+}
+
 export function restrictionParams(key: ApiKey | null): ParamValues {
   // Only routes declaring a scope reach data; one that got here without a key is a bug, not an open door.
   if (!key) throw new Error('a data query ran on a route that declares no scope');

@@ -1,0 +1,62 @@
+/** A vehicle's track as GET /v1/vehicles/{id}/track gives it, times in ms. */
+export interface ReplayTrack {
+  readonly vehicleId: string;
+  readonly vehicleType: string;
+  readonly times: readonly number[];
+  readonly points: readonly (readonly [number, number])[];
+  readonly headings: readonly number[];
+}
+
+export interface ReplayPosition {
+  readonly vehicleId: string;
+  readonly vehicleType: string;
+  readonly lon: number;
+  readonly lat: number;
+  readonly heading: number;
+  /** When the lake last heard of it at or before the instant. */
+  readonly ts: number;
+}
+
+/**
+ * Where a vehicle was at instant t: its last stored position at or before t
+ * (last known, not interpolated: the replay shows only what the lake holds,
+ * and a vehicle with no position yet at t is not shown). Binary search:
+ * times are in ascending order.
+ */
+export function positionAt(track: ReplayTrack, t: number): ReplayPosition | undefined {
+  let lo = 0;
+  let hi = track.times.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (track.times[mid]! <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (found < 0) return undefined;
+  const [lon, lat] = track.points[found]!;
+  return { vehicleId: track.vehicleId, vehicleType: track.vehicleType, lon, lat, heading: track.headings[found] ?? 0, ts: track.times[found]! };
+}
+
+/** The GeoJSON track Feature of /v1/vehicles/{id}/track as a ReplayTrack. */
+export interface TrackFeature {
+  readonly geometry: { readonly type: 'LineString' | 'Point'; readonly coordinates: unknown } | null;
+  readonly properties: {
+    readonly vehicle_id: string;
+    readonly vehicle_type: string;
+    readonly coordinate_properties: { readonly ts: readonly string[]; readonly heading_deg: readonly number[] };
+  };
+}
+
+export function replayTrack(feature: TrackFeature): ReplayTrack {
+  const { geometry, properties } = feature;
+  const points = geometry === null ? [] : geometry.type === 'Point' ? [geometry.coordinates as [number, number]] : (geometry.coordinates as [number, number][]);
+  return {
+    vehicleId: properties.vehicle_id,
+    vehicleType: properties.vehicle_type,
+    times: properties.coordinate_properties.ts.map((ts) => Date.parse(ts)),
+    points,
+    headings: properties.coordinate_properties.heading_deg,
+  };
+}
