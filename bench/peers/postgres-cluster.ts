@@ -48,8 +48,6 @@ export interface PostgresCluster {
 export interface ClusterOptions {
   /** postgresql.conf settings, written verbatim after initdb's defaults (listen address, port and socket are set here). */
   readonly settings?: Readonly<Record<string, string>>;
-  /** Where the temporary directory goes (default: the OS temp dir). */
-  readonly parentDir?: string;
 }
 
 const DATABASE = 'bench';
@@ -61,10 +59,11 @@ const USER = 'bench';
  * authentication (nothing listens beyond 127.0.0.1), database `bench` with the
  * postgis extension created. PostgreSQL refuses to run as root, so under root
  * the cluster's files and processes belong to the `postgres` user the Debian
- * package creates.
+ * package creates; that is why the directory is always in the OS temp dir,
+ * which every user may traverse.
  */
 export async function startPostgresCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
-  const root = mkdtempSync(join(options.parentDir ?? tmpdir(), 'fleetlake-pg-'));
+  const root = mkdtempSync(join(tmpdir(), 'fleetlake-pg-'));
   const owner = clusterOwner();
   const dataDir = join(root, 'data');
   const as = owner ? { uid: owner.uid, gid: owner.gid } : {};
@@ -108,7 +107,7 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
     if (started) await stopServer(dataDir, as);
     const log = existsSync(join(root, 'postgres.log')) ? execFileSync('tail', ['-n', '20', join(root, 'postgres.log')], { encoding: 'utf8' }) : '';
     remove();
-    throw new Error(`PostgreSQL did not start: ${(err as Error).message}${log ? `\n${log}` : ''}`);
+    throw new Error(`PostgreSQL did not start: ${(err as Error).message}${log ? `\n${log}` : ''}`, { cause: err });
   }
 }
 
