@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { District } from '../../core/districts.ts';
+import { parsePosition } from '../../core/position.ts';
 import type { Peer, VehicleCount } from './peer-queries.ts';
 
 /**
@@ -129,19 +130,13 @@ export function postgisPeer(client: pg.Client, lookbackMs: number): Peer {
   };
 }
 
-interface PositionLine {
-  vehicle_id: string;
-  ts: string;
-  lat: number;
-  lon: number;
-  speed_kmh: number;
-  heading_deg: number;
-  vehicle_type?: string;
-}
-
 const EWKB_POINT_4326 = Buffer.from('0101000020e6100000', 'hex');
 
-/** NDJSON position messages in, COPY text-format rows out. */
+/**
+ * NDJSON position messages in, COPY text-format rows out. Each line passes
+ * fleetlake's own validator (core/position.ts), so both systems store the same
+ * rows, and ids and types hold none of the characters COPY's text format escapes.
+ */
 class NdjsonToCopyRows extends Transform {
   rows = 0;
   private rest = '';
@@ -166,17 +161,15 @@ class NdjsonToCopyRows extends Transform {
     let out = '';
     for (const line of lines) {
       if (line.trim() === '') continue;
-      const p = JSON.parse(line) as PositionLine;
+      const check = parsePosition(line);
+      // A refused line is left out, as ingest leaves it out; the run then compares both systems' row counts.
+      if (!check.ok) continue;
+      const p = check.position;
       this.point.writeDoubleLE(p.lon, 9);
       this.point.writeDoubleLE(p.lat, 17);
-      out += `${p.ts}\t${this.point.toString('hex')}\t${p.speed_kmh}\t${p.heading_deg}\t${escapeText(p.vehicle_id)}\t${escapeText(p.vehicle_type ?? 'unknown')}\n`;
+      out += `${new Date(p.ts_ms).toISOString()}\t${this.point.toString('hex')}\t${p.speed_kmh}\t${p.heading_deg}\t${p.vehicle_id}\t${p.vehicle_type}\n`;
       this.rows++;
     }
     return out;
   }
-}
-
-/** COPY's text format gives backslash, tab and newline a meaning; ids from elsewhere may hold them. */
-function escapeText(value: string): string {
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : value;
 }
