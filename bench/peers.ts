@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   }
 }
 
-type Timings = Record<ScenarioId, { fleetlake: number[]; postgis: number[]; sizes: number[] }>;
+type Timings = Record<ScenarioId, { fleetlake: number[]; postgis: number[]; sizes: number[]; postgisPlan: string }>;
 
 /** Each scenario: untimed warm-up questions, then `iterations` random questions asked of both, who goes first alternating. */
 async function runQueries(peers: Peers): Promise<Timings> {
@@ -100,9 +100,12 @@ async function runQueries(peers: Peers): Promise<Timings> {
     const warm = seededRandom(backfill.seed * 1000 + 500 + n);
     for (let i = 0; i < warmup; i++) await askBoth(randomCase(scenario.id, warm, peers.data), both, i % 2);
     const random = seededRandom(backfill.seed * 1000 + n);
-    const t = { fleetlake: [] as number[], postgis: [] as number[], sizes: [] as number[] };
+    const t = { fleetlake: [] as number[], postgis: [] as number[], sizes: [] as number[], postgisPlan: '' };
     for (let i = 0; i < iterations; i++) {
-      const result = await askBoth(randomCase(scenario.id, random, peers.data), both, i % 2);
+      const question = randomCase(scenario.id, random, peers.data);
+      const result = await askBoth(question, both, i % 2);
+      // After the timed ask, so the plan's own run does not warm the timed one.
+      if (i === 0) t.postgisPlan = await peers.postgisPlan(question);
       t.fleetlake.push(result.ms[0]!);
       t.postgis.push(result.ms[1]!);
       t.sizes.push(result.size);
@@ -175,7 +178,9 @@ function report(peers: Peers, timings: Timings, generateSeconds: number, minutes
     const better = ratio === 1 ? 'even' : ratio > 1 === f.higherIsBetter ? 'fleetlake' : 'PostGIS';
     console.log(`| ${f.figure} | ${fmt(f.fleetlake, f.unit === 'B' ? 2 : f.unit === 'ms' ? 1 : 0)} ${f.unit} | ${fmt(f.postgis, f.unit === 'B' ? 2 : f.unit === 'ms' ? 1 : 0)} ${f.unit} | ${ratio.toFixed(3)} | ${better} |`);
   }
-  console.log(`\nPostGIS settings: ${Object.entries(POSTGIS_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  console.log('\n## How PostGIS answered (EXPLAIN ANALYZE of the first timed question of each kind)\n');
+  for (const scenario of SCENARIOS) console.log(`### ${scenario.label}\n\n\`\`\`\n${timings[scenario.id].postgisPlan}\n\`\`\`\n`);
+  console.log(`PostGIS settings: ${Object.entries(POSTGIS_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ')}`);
 
   mkdirSync(resolve(args.out, '..'), { recursive: true });
   writeFileSync(args.out, JSON.stringify({ at: new Date().toISOString(), machine: describeMachine(), backfill, rows, versions, load, generateSeconds, minutes, timings, figures, postgisSettings: POSTGIS_SETTINGS }, null, 2));

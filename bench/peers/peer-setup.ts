@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadDistricts } from '../../core/districts.ts';
 import { FleetlakeLake, type FleetlakeApi } from './fleetlake-lake.ts';
-import type { DataSpan, Peer } from './peer-queries.ts';
+import type { DataSpan, Peer, QueryCase } from './peer-queries.ts';
 import { ensurePostgis, startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
-import { buildIndexes, copyPositions, loadDistrictTable, postgisPeer, relationSizes, vacuumAnalyze, type RelationSize, type Timed } from './postgis-lake.ts';
+import { buildIndexes, copyPositions, explainRunner, loadDistrictTable, postgisPeer, relationSizes, vacuumAnalyze, type RelationSize, type Timed } from './postgis-lake.ts';
 import { POSTGIS_SETTINGS } from './postgis-settings.ts';
 
 /** fleetlake's district look-back, set explicitly so the PostGIS query uses the same window. */
@@ -23,6 +23,8 @@ export interface Peers {
   readonly load: LoadReport;
   readonly data: DataSpan;
   readonly versions: { postgres: string; postgis: string; fleetlake: string };
+  /** PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of the question: how PostGIS answers it. */
+  postgisPlan(question: QueryCase): Promise<string>;
   /** Stops the API and the cluster and removes both systems' data. */
   close(): Promise<void>;
 }
@@ -90,6 +92,11 @@ export async function setUpPeers(options: PeerOptions): Promise<Peers> {
         postgis: { rows: copy.rows, copySeconds: copy.seconds, indexes, vacuumAnalyzeSeconds, sizes },
       },
       data: { fromMs: options.fromMs, toMs: options.toMs, districtIds: loadDistricts().map((d) => d.id), sample },
+      async postgisPlan(question) {
+        const plans: string[] = [];
+        await question.ask(postgisPeer(explainRunner(pgClient, plans), DISTRICT_LOOKBACK_MS));
+        return plans.join('\n');
+      },
       async close() {
         await servedApi.close();
         await pgClient.end();

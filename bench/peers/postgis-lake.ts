@@ -91,8 +91,13 @@ export async function relationSizes(client: pg.Client): Promise<RelationSize[]> 
   return rows.map((r) => ({ name: r.name, bytes: Number(r.bytes) }));
 }
 
+/** What postgisPeer needs of a connection: parameterised queries. */
+export interface SqlRunner {
+  query<R extends object>(text: string, values: unknown[]): Promise<{ rows: R[] }>;
+}
+
 /** The PostGIS side of each compared query, in plain SQL a PostGIS user would write. */
-export function postgisPeer(client: pg.Client, lookbackMs: number): Peer {
+export function postgisPeer(client: SqlRunner, lookbackMs: number): Peer {
   return {
     name: 'PostGIS',
     async areaVehicles(area, fromIso, toIso) {
@@ -126,6 +131,22 @@ export function postgisPeer(client: pg.Client, lookbackMs: number): Peer {
         [districtId, atIso, lookbackMs],
       );
       return rows[0]?.vehicles ?? 0;
+    },
+  };
+}
+
+/**
+ * A runner that asks PostgreSQL how it answers instead of the answer:
+ * `EXPLAIN (ANALYZE, BUFFERS)` of each statement goes to `plans`, and the
+ * query returns no rows. postgisPeer(explainRunner(…)) records the plans the
+ * benchmark prints for docs/performance.md.
+ */
+export function explainRunner(client: pg.Client, plans: string[]): SqlRunner {
+  return {
+    async query<R extends object>(text: string, values: unknown[]) {
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
+      plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+      return { rows: [] as R[] };
     },
   };
 }
