@@ -77,6 +77,8 @@ export async function setUpPeers(options: PeerOptions): Promise<Peers> {
     const vacuumAnalyzeSeconds = await vacuumAnalyze(client);
     await loadDistrictTable(client, loadDistricts());
     const sizes = await relationSizes(client);
+    const perPosition = (bytes: number) => (bytes / Math.max(1, copy.rows)).toFixed(2);
+    log(`PostGIS: VACUUM ANALYZE ${vacuumAnalyzeSeconds.toFixed(1)} s; bytes per position: fleetlake ${perPosition(stored.bytes)}, PostGIS ${sizes.map((r) => `${r.name} ${perPosition(r.bytes)}`).join(', ')}`);
     const sample = await positionSample(client, copy.rows, options.seed);
     api = await lake.serve();
     const pgClient = client;
