@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     rmSync(ndjson, { force: true });
     try {
       log('queries …');
-      const timings = await runQueries(peers);
+      const timings = await runQueries(peers, log);
       report(peers, timings, generateSeconds, (performance.now() - started) / 60_000);
     } finally {
       await peers.close();
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 type Timings = Record<ScenarioId, { fleetlake: number[]; postgis: number[]; sizes: number[]; postgisPlan: string }>;
 
 /** Each scenario: untimed warm-up questions, then `iterations` random questions asked of both, who goes first alternating. */
-async function runQueries(peers: Peers): Promise<Timings> {
+async function runQueries(peers: Peers, log: (line: string) => void): Promise<Timings> {
   const timings = {} as Timings;
   const both = [peers.fleetlake, peers.postgis];
   for (const [n, scenario] of SCENARIOS.entries()) {
@@ -111,6 +111,7 @@ async function runQueries(peers: Peers): Promise<Timings> {
       t.sizes.push(result.size);
     }
     timings[scenario.id] = t;
+    log(`${scenario.label}: p50 fleetlake ${percentile(t.fleetlake, 50).toFixed(1)} ms, PostGIS ${percentile(t.postgis, 50).toFixed(1)} ms`);
   }
   return timings;
 }
