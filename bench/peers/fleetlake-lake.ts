@@ -124,6 +124,10 @@ export class FleetlakeApi implements Peer {
     return (await this.call<{ vehicles: number }>(`/v1/districts/${encodeURIComponent(districtId)}/count?ts=${encodeURIComponent(atIso)}`)).vehicles;
   }
 
+  async districtIds(): Promise<string[]> {
+    return (await this.call<{ districts: { id: string }[] }>('/v1/districts')).districts.map((d) => d.id);
+  }
+
   async close(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));

@@ -18,6 +18,8 @@ export interface Peer {
   trackTimes(vehicleId: string, fromIso: string, toIso: string): Promise<number[]>;
   /** Vehicles whose last position in (at - lookback, at] lies inside the district. */
   districtCount(districtId: string, atIso: string): Promise<number>;
+  /** The stored districts' ids with their shapes, in id order: a trivial query, the floor under every other. */
+  districtIds(): Promise<string[]>;
 }
 
 /** What the random questions are drawn from. */
@@ -39,6 +41,7 @@ export const SCENARIOS = [
   { id: 'street-1d', label: 'area: street, 1 day' },
   { id: 'track-1d', label: 'one vehicle’s track, 1 day' },
   { id: 'count-instant', label: 'vehicles in a district at an instant' },
+  { id: 'list-districts', label: 'list the 16 districts with their shapes (the floor)' },
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number]['id'];
 
@@ -83,6 +86,8 @@ export function randomCase(scenario: ScenarioId, random: SeededRandom, data: Dat
       const at = new Date(data.fromMs + Math.floor(random.float() * span)).toISOString();
       return { scenario, describe: `vehicles in district ${id} at ${at}`, ask: (peer) => peer.districtCount(id, at) };
     }
+    case 'list-districts':
+      return { scenario, describe: 'the districts', ask: (peer) => peer.districtIds() };
   }
 }
 

@@ -132,6 +132,10 @@ export function postgisPeer(client: SqlRunner, lookbackMs: number): Peer {
       );
       return rows[0]?.vehicles ?? 0;
     },
+    async districtIds() {
+      const { rows } = await client.query<{ id: string; geometry: string }>('SELECT id, ST_AsGeoJSON(geom) AS geometry FROM districts ORDER BY id', []);
+      return rows.map((r) => r.id);
+    },
   };
 }
 
