@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       console.log(`\ntargets: district/1 hour p95 ${target.p95_ms} ms (< 300: ${Number(target.p95_ms) < 300 ? 'met' : 'NOT met'}), rows read ${target.rows_read_share_pct} % of the table (< 1: ${Number(target.rows_read_share_pct) < 1 ? 'met' : 'NOT met'})`);
     }
     mkdirSync(resolve(args.out, '..'), { recursive: true });
-    writeFileSync(args.out, JSON.stringify({ at: new Date().toISOString(), rows, parts: Number(parts?.parts), backfill, mode: ch.mode, results }, null, 2));
+    writeFileSync(args.out, JSON.stringify({ at: new Date().toISOString(), rows, parts: Number(parts?.parts), bytes: Number(parts?.bytes), backfill, mode: ch.mode, results }, null, 2));
     console.log(`figures written to ${args.out}`);
     await indexed.close();
     await scanning.close();

@@ -1,0 +1,108 @@
+/**
+ * npm run bench:scaling [-- --sizes 30e6,300e6,1e9 --vehicles 1000 --interval 10s --iterations 20]
+ *
+ * How fleetlake's cost grows with its history: bench:query (area-query
+ * latency and rows read through the API, H3 index and full-scan twin) at each
+ * size in turn, on a fresh lake each time, with the fleet fixed and the period
+ * growing (1,000 vehicles every 10 s: 30 M positions = 3.5 days, 300 M = 35
+ * days, 1 B = 116 days). bench:query generates the first --generate-hours of
+ * real tracks and repeats them shifted in time to fill the period (its own
+ * comment says why). Writes a Markdown table (stdout) and a log-log chart of
+ * p95 latency and rows read against positions (SVG, --chart).
+ *
+ * Needs, at 1 B positions: about 6 GB of lake on disk plus merge headroom
+ * (another 6 GB while OPTIMIZE … FINAL rewrites a partition), and on the
+ * 2-core development machine roughly an hour per 300 M positions loaded and
+ * merged; the three sizes together took longer than a working session.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../core/duration.ts';
+import { describeMachine } from './machine.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '30e6,300e6,1e9' },
+    vehicles: { type: 'string', default: '1000' },
+    interval: { type: 'string', default: '10s' },
+    iterations: { type: 'string', default: '20' },
+    'scan-iterations': { type: 'string', default: '2' },
+    'generate-hours': { type: 'string', default: '24' },
+    'data-dir': { type: 'string', default: '.bench/scaling-lake' },
+    chart: { type: 'string', default: '.bench/scaling.svg' },
+  },
+});
+
+interface QueryResults {
+  rows: number;
+  bytes: number;
+  results: { scenario: string; index: string; p50_ms: string; p95_ms: string; rows_read_mean: number }[];
+}
+
+const sizes = args.sizes.split(',').map(Number);
+const vehicles = Number(args.vehicles);
+const intervalMs = parseDuration(args.interval)?.ms ?? Number.NaN;
+if (sizes.some((s) => !Number.isFinite(s) || s <= 0) || !Number.isFinite(vehicles) || !Number.isFinite(intervalMs)) {
+  throw new Error('bench:scaling: --sizes, --vehicles and --interval must be usable numbers');
+}
+
+const COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a'];
+const runs: QueryResults[] = [];
+for (const size of sizes) {
+  const days = size / (vehicles * (86_400_000 / intervalMs));
+  const out = `.bench/scaling-${size}.json`;
+  process.stderr.write(`bench:scaling: ${size.toLocaleString('en')} positions = ${vehicles} vehicles every ${args.interval} for ${days.toFixed(2)} days\n`);
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/query.ts', '--fresh', '--vehicles', String(vehicles), '--interval', args.interval, '--days', days.toFixed(4),
+      '--iterations', args.iterations, '--scan-iterations', args['scan-iterations'], '--generate-hours', args['generate-hours'], '--data-dir', args['data-dir'], '--out', out],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  runs.push(JSON.parse(readFileSync(out, 'utf8')) as QueryResults);
+}
+
+const scenarios = [...new Set(runs[0]?.results.map((r) => r.scenario) ?? [])];
+const h3 = (run: QueryResults, scenario: string) => run.results.find((r) => r.scenario === scenario && r.index === 'h3')!;
+console.log(`# bench:scaling — fleetlake alone, ${vehicles} vehicles every ${args.interval}, history growing`);
+console.log(`machine: ${describeMachine()}\n`);
+console.log(`| positions | bytes per position | ${scenarios.map((s) => `${s}: p50 / p95 ms, rows read`).join(' | ')} |`);
+console.log(`|---:|---:|${scenarios.map(() => '---:').join('|')}|`);
+for (const run of runs) {
+  const cells = scenarios.map((s) => `${h3(run, s).p50_ms} / ${h3(run, s).p95_ms}, ${h3(run, s).rows_read_mean.toLocaleString('en')}`);
+  console.log(`| ${run.rows.toLocaleString('en')} | ${(run.bytes / run.rows).toFixed(2)} | ${cells.join(' | ')} |`);
+}
+writeFileSync(args.chart, logLogChart(runs, scenarios));
+console.log(`\nchart written to ${args.chart}`);
+
+/** p95 latency (solid) and rows read (dashed) per scenario against positions, both axes logarithmic. */
+function logLogChart(results: QueryResults[], names: string[]): string {
+  const W = 720;
+  const H = 420;
+  const pad = { left: 70, right: 200, top: 20, bottom: 50 };
+  const series = names.flatMap((name, i) => [
+    { label: `${name}: p95 ms`, dash: '', colour: COLOURS[i % COLOURS.length]!, points: results.map((r) => [r.rows, Number(h3(r, name).p95_ms)] as const) },
+    { label: `${name}: rows read ÷ 1000`, dash: '6 4', colour: COLOURS[i % COLOURS.length]!, points: results.map((r) => [r.rows, h3(r, name).rows_read_mean / 1000] as const) },
+  ]);
+  const xs = results.map((r) => Math.log10(r.rows));
+  const ys = series.flatMap((s) => s.points.map(([, y]) => Math.log10(Math.max(y, 1e-3))));
+  // A size a hair under a power of ten (999,648 positions) still starts its decade.
+  const [x0, x1] = [Math.floor(Math.min(...xs) + 1e-3), Math.ceil(Math.max(...xs) - 1e-3)];
+  const [y0, y1] = [Math.floor(Math.min(...ys)), Math.ceil(Math.max(...ys))];
+  const px = (x: number) => pad.left + ((Math.log10(x) - x0) / Math.max(1, x1 - x0)) * (W - pad.left - pad.right);
+  const py = (y: number) => H - pad.bottom - ((Math.log10(Math.max(y, 1e-3)) - y0) / Math.max(1, y1 - y0)) * (H - pad.top - pad.bottom);
+  const grid: string[] = [];
+  for (let e = x0; e <= x1; e++) grid.push(`<line x1="${px(10 ** e)}" y1="${pad.top}" x2="${px(10 ** e)}" y2="${H - pad.bottom}" stroke="#ddd"/><text x="${px(10 ** e)}" y="${H - pad.bottom + 18}" text-anchor="middle">1e${e}</text>`);
+  for (let e = y0; e <= y1; e++) grid.push(`<line x1="${pad.left}" y1="${py(10 ** e)}" x2="${W - pad.right}" y2="${py(10 ** e)}" stroke="#ddd"/><text x="${pad.left - 8}" y="${py(10 ** e) + 4}" text-anchor="end">1e${e}</text>`);
+  const lines = series.map((s, i) => {
+    const path = s.points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
+    return `<polyline points="${path}" fill="none" stroke="${s.colour}" stroke-width="2" stroke-dasharray="${s.dash}"/><text x="${W - pad.right + 10}" y="${pad.top + 14 * (i + 1)}" fill="${s.colour}">${s.label}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">
+${grid.join('\n')}
+${lines.join('\n')}
+<text x="${(pad.left + W - pad.right) / 2}" y="${H - 10}" text-anchor="middle">positions in fleet.positions (log)</text>
+<text transform="translate(16 ${(pad.top + H - pad.bottom) / 2}) rotate(-90)" text-anchor="middle">p95 ms (solid), rows read ÷ 1000 (dashed), log</text>
+</svg>
+`;
+}
