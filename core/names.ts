@@ -12,12 +12,15 @@ export const TABLES = {
   ingestJournal: `${DATABASE}.ingest_journal`,
   ingestFileProgress: `${DATABASE}.ingest_file_progress`,
   districts: `${DATABASE}.districts`,
+  devices: `${DATABASE}.devices`,
+  deviceFrames: `${DATABASE}.device_frames`,
   migrations: `${DATABASE}.schema_migrations`,
 } as const;
 
 export const TOPICS = {
   positions: 'fleet.positions',
   deadLetters: 'fleet.positions.dlq',
+  deviceFrames: 'fleet.device_frames',
 } as const;
 
 /** The H3 resolution of `fleet.positions.h3_cell`; see docs/storage.md for the measurement behind it. */
