@@ -145,6 +145,7 @@ export const CONFIG_SPEC = {
     idle_timeout: duration('a connection that sends nothing this long is closed', '10m', 'FLEETLAKE_GATEWAY_IDLE_TIMEOUT'),
     frame_timeout: duration('a frame must arrive whole within this time of its first byte, or the connection is cut (trickling clients)', '30s', 'FLEETLAKE_GATEWAY_FRAME_TIMEOUT'),
     registry_refresh: duration('how often the gateway rereads fleet.devices', '10s', 'FLEETLAKE_GATEWAY_REGISTRY_REFRESH'),
+    metrics_port: int('port of the gateway\'s Prometheus /metrics endpoint; 0 turns it off', 9465, 0, 65535, 'FLEETLAKE_GATEWAY_METRICS_PORT'),
   },
   log: {
     level: oneOf('log level', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'FLEETLAKE_LOG_LEVEL'),
