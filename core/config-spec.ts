@@ -125,7 +125,7 @@ export const CONFIG_SPEC = {
     vehicles: int('vehicles in the simulated fleet (`fleetlake generate --vehicles`)', 1000, 1, 10_000_000, 'FLEETLAKE_GENERATOR_VEHICLES'),
     interval: duration('how often each simulated vehicle reports (1s to 1h)', '5s', 'FLEETLAKE_GENERATOR_INTERVAL'),
     seed: int('generator seed; the same seed gives the same stream byte for byte', 1, 0, 4_294_967_295, 'FLEETLAKE_GENERATOR_SEED'),
-    sink: str('where generated positions go: kafka, stdout, null or file:PATH', 'stdout', 'FLEETLAKE_GENERATOR_SINK'),
+    sink: str('where generated positions go: kafka, stdout, null, file:PATH, or a gateway as teltonika://, gt06:// or osmand://HOST:PORT', 'stdout', 'FLEETLAKE_GENERATOR_SINK'),
     districts: str('GeoJSON districts of the simulated city; empty = the built-in Montréal districts', '', 'FLEETLAKE_GENERATOR_DISTRICTS'),
     cross_district_share: num('share of trips whose destination is outside the vehicle\'s home district', 0.1, 0, 1, 'FLEETLAKE_GENERATOR_CROSS_DISTRICT_SHARE'),
     gps_noise_m: num('radius of the simulated GPS error, metres', 4, 0, 100, 'FLEETLAKE_GENERATOR_GPS_NOISE_M'),

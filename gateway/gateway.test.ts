@@ -1,19 +1,16 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../core/config.ts';
-import { createSilentLogger } from '../core/logger.ts';
-import { parsePosition, type Position } from '../core/position.ts';
+import type { Position } from '../core/position.ts';
 import type { OutgoingMessage } from '../generator/sink.ts';
 import { openTestLake, type TestLake } from '../test-support/lake.ts';
+import { startMemoryGateway, type MemoryGateway } from '../test-support/memory-gateway.ts';
 import { openTcpProbe } from '../test-support/tcp-probe.ts';
 import { crc16Ibm } from './crc16.ts';
-import { createDeviceStore } from './device-store.ts';
 import { decodeFrameRecord } from './frame-record.ts';
-import { createGroupCommit } from './gateway-output.ts';
 import { encodeGt06Frame } from './gt06/gt06-frame.ts';
 import { encodeGt06Message, type Gt06Location } from './gt06/gt06-message.ts';
 import { encodeOsmandQuery } from './osmand/osmand-report.ts';
-import { startGateway, type RunningGateway } from './run-gateway.ts';
+import type { RunningGateway } from './run-gateway.ts';
 import { CODEC_8, CODEC_8E, type AvlRecord } from './teltonika/avl-data.ts';
 import { encodeTeltonikaAvl, encodeTeltonikaImei } from './teltonika/tcp-frame.ts';
 import { encodeTeltonikaUdp } from './teltonika/udp-datagram.ts';
@@ -43,41 +40,24 @@ const record = (i: number, change: Partial<AvlRecord> = {}): AvlRecord => ({
 
 describe('the gateway listeners', () => {
   let lake: TestLake;
+  let memory: MemoryGateway;
   let gateway: RunningGateway;
-  const positions: Position[] = [];
-  const frames: OutgoingMessage[] = [];
-  let hold: Promise<void> | undefined;
+  let positions: Position[];
+  let frames: OutgoingMessage[];
 
   beforeAll(async () => {
     lake = await openTestLake();
-    await createDeviceStore(lake.ch.client).put(
+    memory = await startMemoryGateway(
+      lake,
       [
         { device_id: IMEI, vehicle_id: 'truck-12', vehicle_type: 'truck', enabled: true },
         { device_id: GT06_IMEI, vehicle_id: 'van-3', vehicle_type: 'van', enabled: true },
         { device_id: 'phone-7', vehicle_id: 'bike-7', vehicle_type: 'bike', enabled: true },
         { device_id: '352093086403655', vehicle_id: 'car-1', vehicle_type: '', enabled: true },
       ],
-      'cli',
+      { idle_timeout: '1500ms', frame_timeout: '400ms', max_frame_bytes: 2048, max_connections_per_address: 40 },
     );
-    const output = createGroupCommit(
-      async (p, f) => {
-        await hold;
-        for (const m of p) {
-          const check = parsePosition(m.value);
-          if (!check.ok) throw new Error(check.detail);
-          positions.push(check.position);
-        }
-        frames.push(...f);
-      },
-      async () => {},
-    );
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        gateway: { host: '127.0.0.1', teltonika_port: 0, gt06_port: 0, osmand_port: 0, idle_timeout: '1500ms', frame_timeout: '400ms', max_frame_bytes: 2048, max_connections_per_address: 40 },
-      },
-    });
-    gateway = await startGateway({ config, client: lake.ch.client, output, logger: createSilentLogger() });
+    ({ gateway, positions, frames } = memory);
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -99,11 +79,11 @@ describe('the gateway listeners', () => {
     const probe = await login();
     const before = positions.length;
     let release!: () => void;
-    hold = new Promise((resolve) => (release = resolve));
+    memory.hold = new Promise((resolve) => (release = resolve));
     probe.send(encodeTeltonikaAvl({ codec: CODEC_8E, records: [record(0), record(1, { angleDeg: 90 }), record(2, { satellites: 0 })] }));
     await expect(probe.read(4, 300)).rejects.toThrow(/expected 4 byte/);
     release();
-    hold = undefined;
+    memory.hold = undefined;
     expect((await probe.read(4)).toString('hex')).toBe('00000003');
     expect(positions.slice(before)).toEqual([
       { vehicle_id: 'truck-12', ts_ms: T, lat: 45.50123, lon: -73.56789, speed_kmh: 30, heading_deg: 0, vehicle_type: 'truck', altitude_m: 38, satellites: 9, device_id: IMEI, ignition: true },

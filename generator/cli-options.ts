@@ -28,6 +28,9 @@ export const GENERATE_FLAGS = {
   'malformed-share': { type: 'string' },
   'batch-size': { type: 'string' },
   compression: { type: 'string' },
+  'records-per-packet': { type: 'string' },
+  'ack-timeout': { type: 'string' },
+  'devices-csv': { type: 'string' },
 } as const;
 
 export type GenerateFlagValues = { readonly [K in keyof typeof GENERATE_FLAGS]?: string };
@@ -38,6 +41,10 @@ export interface GenerateCommandOptions {
   readonly sink: SinkSpec;
   readonly batchSize: number;
   readonly compression: KafkaCompression;
+  /** Device sinks: most records per Teltonika packet (1..255) and how long a packet waits for its ACK. */
+  readonly device: { readonly maxRecordsPerPacket: number; readonly ackTimeoutMs: number };
+  /** Write the registry rows of the simulated devices to this CSV file and stop (device sinks). */
+  readonly devicesCsv?: string;
 }
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
@@ -118,6 +125,22 @@ export function parseGenerateFlags(flags: GenerateFlagValues, config: Pick<Fleet
     sink,
     batchSize: whole('batch-size', flags['batch-size'], 10_000, 1, 1_000_000),
     compression,
+    device: deviceBehaviour(flags, sink, { duration, whole, bad }),
+    devicesCsv: flags['devices-csv'],
+  };
+}
+
+function deviceBehaviour(
+  flags: GenerateFlagValues,
+  sink: SinkSpec,
+  p: { duration: (flag: string, raw: string) => number; whole: (flag: string, raw: string | undefined, fallback: number, min: number, max: number) => number; bad: (message: string) => Error },
+): GenerateCommandOptions['device'] {
+  for (const flag of ['records-per-packet', 'ack-timeout', 'devices-csv'] as const) {
+    if (flags[flag] !== undefined && sink.kind !== 'device') throw p.bad(`--${flag} only applies to a device sink (teltonika://, gt06://, osmand://)`);
+  }
+  return {
+    maxRecordsPerPacket: p.whole('records-per-packet', flags['records-per-packet'], 1, 1, 255),
+    ackTimeoutMs: flags['ack-timeout'] === undefined ? 5000 : p.duration('ack-timeout', flags['ack-timeout']),
   };
 }
 

@@ -1,6 +1,9 @@
 import { createProgressBar } from '../../generator/progress.ts';
 import { parseGenerateFlags, GENERATE_FLAGS } from '../../generator/cli-options.ts';
 import { runGenerator } from '../../generator/run.ts';
+import { writeFileSync } from 'node:fs';
+import { simulatedDevices } from '../../gateway/simulator/device-sink.ts';
+import { fleetRoster } from '../../generator/roster.ts';
 import { openSink } from '../../generator/sinks/open-sink.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -47,6 +50,17 @@ Output
   --compression C            Kafka batch compression: gzip or none (default gzip)
   --batch-size N             messages per send (default 10000)
 
+Device simulator (--sink teltonika://HOST:PORT, gt06://HOST:PORT, osmand://HOST:PORT)
+  Every vehicle becomes a tracker with its own connection to a fleetlake gateway
+  (or a Traccar server), logged in with its own IMEI (Teltonika, GT06: 35 + the
+  digits of its id) or id (OsmAnd). It sends real protocol frames, waits for
+  each ACK and sends again on a timeout. Odd vehicles use Codec 8 Extended and
+  the OsmAnd JSON body, even ones Codec 8 and the query string.
+  --records-per-packet N     Teltonika packets carry 1..N records, drawn per packet (default 1)
+  --ack-timeout D            how long a packet waits for its ACK before it is resent (default 5s)
+  --devices-csv FILE         write the fleet's devices (device_id,vehicle_id,vehicle_type) for
+                             'fleetlake devices import FILE' and stop, sending nothing
+
 Scale-out
   --instance I --instances N run N generators side by side: instance I (0..N-1) simulates
                              the vehicles whose number modulo N is I; together they cover
@@ -63,11 +77,19 @@ Faults (off by default; for exercising ingest)
 Examples
   fleetlake generate --sink stdout --vehicles 300 --from 2026-11-02T08:00:00Z --to 2026-11-02T09:00:00Z --seed 7
   KAFKA_BROKERS=127.0.0.1:9092 fleetlake generate --sink kafka --vehicles 5000
+  fleetlake generate --vehicles 50 --sink teltonika://127.0.0.1:5027 --devices-csv sim.csv && fleetlake devices import sim.csv
+  fleetlake generate --vehicles 50 --sink teltonika://127.0.0.1:5027 --records-per-packet 10
   fleetlake generate --sink file:day.ndjson --vehicles 1000 --from 2026-11-02 --duration 1d --malformed-share 0.01`,
   async run(ctx) {
     const { values } = parseCommandArgs('generate', ctx.argv, GENERATE_FLAGS);
     const config = ctx.loadConfig();
     const options = parseGenerateFlags(values, config);
+    if (options.devicesCsv !== undefined && options.sink.kind === 'device') {
+      const devices = simulatedDevices(options.sink.protocol, fleetRoster(options.fleet));
+      writeFileSync(options.devicesCsv, `device_id,vehicle_id,vehicle_type\n${devices.map((d) => `${d.device_id},${d.vehicle_id},${d.vehicle_type}`).join('\n')}\n`);
+      ctx.stdout.write(`wrote ${devices.length} simulated ${options.sink.protocol} devices to ${options.devicesCsv}: 'fleetlake devices import ${options.devicesCsv}' registers them\n`);
+      return 0;
+    }
     const stop = new AbortController();
     const onStop = () => stop.abort();
     ctx.stopSignal.addEventListener('abort', onStop, { once: true });
@@ -77,6 +99,7 @@ Examples
       logger: ctx.logger,
       compression: options.compression,
       onReaderGone: onStop,
+      device: { seed: options.fleet.seed, ...options.device },
     });
     const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
     const bar = options.schedule.kind === 'backfill' && stderr.isTTY ? createProgressBar(stderr) : undefined;
