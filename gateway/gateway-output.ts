@@ -36,14 +36,16 @@ export async function createKafkaOutput(config: Pick<FleetlakeConfig, 'kafka' | 
 }
 
 /**
- * Group commit: writes arriving while a send is in flight wait and go
+ * Group commit: writes arriving while sends are in flight wait and go
  * together in the next one, so thousands of connections each waiting for
- * their ACK cost a few produce requests, not one each. One send at a time
- * keeps a device's frames in order on the topics.
+ * their ACK cost a few produce requests, not one each. Up to `maxInFlight`
+ * sends overlap (a produce with acks=all is mostly waiting): order is still
+ * kept per device, which has at most one frame waiting for its ACK.
  */
 export function createGroupCommit(
   send: (positions: OutgoingMessage[], frames: OutgoingMessage[]) => Promise<void>,
   close: () => Promise<void>,
+  maxInFlight = 4,
 ): GatewayOutput {
   interface Waiter {
     positions: readonly OutgoingMessage[];
@@ -52,29 +54,31 @@ export function createGroupCommit(
     reject: (err: unknown) => void;
   }
   let queue: Waiter[] = [];
-  let running: Promise<void> | undefined;
-  const drain = async () => {
-    while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      try {
-        await send(batch.flatMap((w) => w.positions), batch.flatMap((w) => w.frames));
-        for (const w of batch) w.resolve();
-      } catch (err) {
-        for (const w of batch) w.reject(err);
-      }
-    }
-    running = undefined;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const start = () => {
+    if (inFlight >= maxInFlight || queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    inFlight++;
+    send(batch.flatMap((w) => w.positions), batch.flatMap((w) => w.frames)).then(
+      () => batch.forEach((w) => w.resolve()),
+      (err: unknown) => batch.forEach((w) => w.reject(err)),
+    ).finally(() => {
+      inFlight--;
+      start();
+      if (inFlight === 0 && queue.length === 0) idle?.();
+    });
   };
   return {
     write(positions, frames) {
       return new Promise<void>((resolve, reject) => {
         queue.push({ positions, frames, resolve, reject });
-        running ??= drain();
+        start();
       });
     },
     async close() {
-      await running;
+      if (inFlight > 0 || queue.length > 0) await new Promise<void>((resolve) => (idle = resolve));
       await close();
     },
   };

@@ -38,7 +38,7 @@ export function teltonikaDevice(imei: string, extended: boolean): StreamProtocol
     async login(socket, timeoutMs) {
       socket.write(encodeTeltonikaImei(imei));
       const answer = await socket.read(1, timeoutMs);
-      return answer?.[0] === 1;
+      return answer === undefined ? undefined : answer[0] === 1;
     },
     ackLength: 4,
     acknowledges: (answer, packet) => readAvlAck(answer) === packet[9],
@@ -55,8 +55,10 @@ export function gt06Device(imei: string): StreamProtocolDevice & { packet(positi
       const login = encodeGt06Message({ type: 'login', imei, tail: Buffer.alloc(0) });
       const s = next();
       socket.write(encodeGt06Frame({ ...login, serial: s }));
+      // A GT06 server refuses by not answering and hanging up: no answer on a closed connection is a refusal.
       const answer = await socket.read(10, timeoutMs);
-      return answer !== undefined && answer.equals(gt06Reply({ protocol: login.protocol, serial: s }));
+      if (answer === undefined) return socket.closed ? false : undefined;
+      return answer.equals(gt06Reply({ protocol: login.protocol, serial: s }));
     },
     ackLength: 10,
     acknowledges: (answer, packet) => answer.equals(gt06Reply({ protocol: packet[3]!, serial: packet.readUInt16BE(packet.length - 6) })),

@@ -3,8 +3,8 @@ import { openDeviceSocket, type DeviceSocket } from './socket-reader.ts';
 
 /** What distinguishes one binary protocol's device from another. */
 export interface StreamProtocolDevice {
-  /** Logs in on a fresh connection; false when the server refused the device. */
-  login(socket: DeviceSocket, timeoutMs: number): Promise<boolean>;
+  /** Logs in on a fresh connection: true when accepted, false when the server refused the device, undefined when no answer came (try again). */
+  login(socket: DeviceSocket, timeoutMs: number): Promise<boolean | undefined>;
   /** Bytes of the server's answer to one packet, and whether an answer acknowledges that packet. */
   readonly ackLength: number;
   acknowledges(answer: Buffer, packet: Buffer): boolean;
@@ -45,7 +45,12 @@ export function createStreamDevice(options: StreamDeviceOptions): StreamDevice {
   const connected = async (): Promise<DeviceSocket> => {
     if (socket && !socket.closed) return socket;
     const fresh = await openDeviceSocket(options.host, options.port, ackTimeoutMs);
-    if (!(await protocol.login(fresh, ackTimeoutMs))) {
+    const accepted = await protocol.login(fresh, ackTimeoutMs);
+    if (accepted === undefined) {
+      fresh.destroy();
+      throw new Error('no answer to the login');
+    }
+    if (!accepted) {
       fresh.destroy();
       throw new DeviceRefused(`the gateway refused device ${options.deviceId}: register it with 'fleetlake devices add ${options.deviceId} --vehicle <id>'`);
     }
