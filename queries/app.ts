@@ -10,6 +10,7 @@ import { loadNamedQueries, NAMED_SQL_DIR } from './named-sql.ts';
 import { createQueryRunner, type QueryRunner } from './query-runner.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
 import { districtRoutes } from './routes/districts.ts';
+import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
 import { registerOpenApi } from './routes/openapi.ts';
@@ -90,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(vehicleRoutes);
   await app.register(districtRoutes);
   await app.register(heatmapRoutes);
+  await app.register(deviceRoutes);
   return app;
 }
 

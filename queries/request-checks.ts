@@ -44,10 +44,10 @@ export function splitVehicleTypes(text: string | undefined): string[] {
   return text === undefined ? [] : [...new Set(text.split(','))];
 }
 
-/** `max_age` as milliseconds, or undefined when absent. */
-export function parseMaxAge(text: string | undefined): number | undefined {
+/** A duration parameter (`max_age`, `online_within`) as milliseconds, or undefined when absent. */
+export function parseMaxAge(text: string | undefined, name = 'max_age'): number | undefined {
   if (text === undefined) return undefined;
   const duration = parseDuration(text);
-  if (!duration) throw new FleetlakeError('API_BAD_REQUEST', { detail: `max_age ${JSON.stringify(text)} is not a duration: expected ${DURATION_HELP}` });
+  if (!duration) throw new FleetlakeError('API_BAD_REQUEST', { detail: `${name} ${JSON.stringify(text)} is not a duration: expected ${DURATION_HELP}` });
   return duration.ms;
 }
