@@ -9,6 +9,7 @@ import { createKafkaSource, kafkaSourceOptions } from '../ingest/sources/kafka.t
 import { testIngestConfig } from '../ingest/testing/ingest-config.ts';
 import { createTestTopics, type TestTopics } from '../ingest/testing/kafka-topics.ts';
 import { openTestLake, type TestLake } from '../test-support/lake.ts';
+import { readTopic } from '../test-support/read-topic.ts';
 import { seededRandom } from '../test-support/test-seed.ts';
 import { createDeviceStore } from './device-store.ts';
 import { decodeFrameRecord, type FrameRecord } from './frame-record.ts';
@@ -105,10 +106,13 @@ describe('devices → gateway → Kafka → ingest → fleet.positions', () => {
     expect(rows).toEqual(expected);
 
     // The archive: every frame the gateway received, logins and resends included.
-    const frames = await readFrames(topics, framesTopic, (seen) => {
-      const data = seen.filter((f) => f.outcome === 'ok' || f.outcome === 'duplicate').filter((f) => f.detail !== 'login');
-      return data.length >= sinks.reduce((s, k) => s + k.stats.packets + k.stats.resends, 0);
-    });
+    const records = (values: string[]) => values.map(decodeFrameRecord).filter((f): f is FrameRecord => f !== undefined);
+    const frames = records(
+      await readTopic(topics.kafka, framesTopic, (values) => {
+        const data = records(values).filter((f) => (f.outcome === 'ok' || f.outcome === 'duplicate') && f.detail !== 'login');
+        return data.length >= sinks.reduce((s, k) => s + k.stats.packets + k.stats.resends, 0);
+      }),
+    );
     expect(frames.reduce((s, f) => s + f.positions, 0)).toBe(total);
     for (const [k, protocol] of PROTOCOLS.entries()) {
       const mine = frames.filter((f) => f.protocol === protocol && f.detail !== 'login');
@@ -118,22 +122,3 @@ describe('devices → gateway → Kafka → ingest → fleet.positions', () => {
     expect(sinks[0]!.stats.resends + sinks[1]!.stats.resends).toBeGreaterThan(0);
   }, 180_000);
 });
-
-/** Reads the frames topic from the start until `enough` says so. */
-async function readFrames(topics: TestTopics, topic: string, enough: (seen: FrameRecord[]) => boolean): Promise<FrameRecord[]> {
-  const consumer = topics.kafka.consumer({ groupId: `frames-reader-${randomUUID().slice(0, 8)}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const seen: FrameRecord[] = [];
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        const record = decodeFrameRecord(message.value?.toString('utf8') ?? '');
-        if (record) seen.push(record);
-        if (enough(seen)) resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return seen;
-}
