@@ -42,7 +42,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the fleetlake services from the Dockerfile with real commands and flags', () => {
-    expect(fleetlakeServices.map(([name]) => name).sort()).toEqual(['api', 'generator', 'ingest', 'migrate']);
+    expect(fleetlakeServices.map(([name]) => name).sort()).toEqual(['api', 'gateway', 'generator', 'ingest', 'migrate']);
     for (const [name, service] of fleetlakeServices) {
       const [commandName, ...args] = command(service);
       const cli = COMMANDS.find((c) => c.name === commandName);
@@ -62,6 +62,8 @@ describe('docker-compose.yml', () => {
     const init = command(compose.services['redpanda-init']!).join(' ');
     expect(init).toContain(`rpk topic create ${TOPICS.positions} `);
     expect(init).toContain(`rpk topic create ${TOPICS.deadLetters} `);
+    expect(init).toContain(`rpk topic create ${TOPICS.deviceFrames} `);
+    expect(env('gateway').FLEETLAKE_GATEWAY_FRAMES_TOPIC).toBe(TOPICS.deviceFrames);
     for (const [name] of fleetlakeServices) {
       expect(env(name).FLEETLAKE_TOPIC, name).toBe(TOPICS.positions);
       expect(env(name).FLEETLAKE_DLQ_TOPIC, name).toBe(TOPICS.deadLetters);
@@ -93,6 +95,17 @@ describe('docker-compose.yml', () => {
     const volumes = compose.services.clickhouse?.volumes ?? [];
     expect(volumes).toContain('./schema/clickhouse/config.d/storage-policy.xml:/etc/clickhouse-server/config.d/storage-policy.xml:ro');
     expect(volumes).toContain('./schema/clickhouse/users.d/fleetlake.xml:/etc/clickhouse-server/users.d/fleetlake.xml:ro');
+  });
+
+  it('publishes the gateway on the ports it listens on, Teltonika on TCP and UDP', () => {
+    const gateway = compose.services.gateway!;
+    const args = command(gateway);
+    for (const flag of ['--teltonika-port', '--gt06-port', '--osmand-port']) {
+      const port = args[args.indexOf(flag) + 1];
+      expect(gateway.ports?.some((p) => p.startsWith(`${port}:${port}`)), flag).toBe(true);
+    }
+    expect(gateway.ports).toContain(`${args[args.indexOf('--teltonika-port') + 1]}:${args[args.indexOf('--teltonika-port') + 1]}/udp`);
+    expect(env('gateway').CLICKHOUSE_USER).toBe('fleetlake_writer');
   });
 
   it('publishes the API on the port it serves, and health-checks it there', () => {
