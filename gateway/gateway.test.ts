@@ -4,8 +4,8 @@ import type { Position } from '../core/position.ts';
 import type { OutgoingMessage } from '../generator/sink.ts';
 import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { startMemoryGateway, type MemoryGateway } from '../test-support/memory-gateway.ts';
+import { teltonikaPacketAround } from '../test-support/random-frames.ts';
 import { openTcpProbe } from '../test-support/tcp-probe.ts';
-import { crc16Ibm } from './crc16.ts';
 import { decodeFrameRecord } from './frame-record.ts';
 import { encodeGt06Frame } from './gt06/gt06-frame.ts';
 import { encodeGt06Message, type Gt06Location } from './gt06/gt06-message.ts';
@@ -130,7 +130,7 @@ describe('the gateway listeners', () => {
   it.each([
     ['garbage', () => Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')],
     ['oversized', () => Buffer.concat([Buffer.from('00000000', 'hex'), Buffer.from('00010000', 'hex')])],
-    ['unknown_codec', () => withCrc(Buffer.from('10010000', 'hex'))],
+    ['unknown_codec', () => teltonikaPacketAround(Buffer.from('10010000', 'hex'))],
   ])('Teltonika: %s closes the connection and is counted by reason', async (reason, bytes) => {
     const probe = await login();
     const before = await counted('fleetlake_gateway_connections_closed_total', { protocol: 'teltonika', reason });
@@ -235,12 +235,3 @@ describe('the gateway listeners', () => {
     for (const o of ['ok', 'duplicate', 'bad_crc', 'garbage', 'unknown_codec', 'unknown_device', 'trickle', 'malformed', 'not_logged_in']) expect(outcomes).toContain(o);
   });
 });
-
-/** A Teltonika TCP packet around any data, with a correct CRC. */
-function withCrc(data: Buffer): Buffer {
-  const packet = Buffer.alloc(12 + data.length);
-  packet.writeUInt32BE(data.length, 4);
-  data.copy(packet, 8);
-  packet.writeUInt32BE(crc16Ibm(data), 8 + data.length);
-  return packet;
-}

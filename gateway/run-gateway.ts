@@ -9,7 +9,8 @@ import { createGatewayCore, type GatewayCore } from './gateway-core.ts';
 import type { GatewayOutput } from './gateway-output.ts';
 import { createGt06Session } from './gt06/gt06-session.ts';
 import { startOsmandListener } from './osmand/osmand-listener.ts';
-import { startStreamListener, type Listener } from './stream-listener.ts';
+import type { Listener } from './listen.ts';
+import { startStreamListener } from './stream-listener.ts';
 import { createTeltonikaSession } from './teltonika/teltonika-session.ts';
 import { startTeltonikaUdpListener } from './teltonika/teltonika-udp-listener.ts';
 

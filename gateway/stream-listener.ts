@@ -1,9 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { FleetlakeError, errorMessage } from '../core/errors.ts';
+import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ConnectionGuard } from './connection-guard.ts';
 import type { GatewayProtocol } from './frame-record.ts';
 import type { GatewayCore } from './gateway-core.ts';
+import { listenOn, type Listener } from './listen.ts';
 
 /** What a protocol session does with the front of a connection's buffer. */
 export type Step =
@@ -29,11 +30,6 @@ export interface StreamListenerOptions {
   readonly frameMs: number;
   readonly createSession: (remote: string, write: (bytes: Buffer) => void) => StreamSession;
   readonly logger: Logger;
-}
-
-export interface Listener {
-  readonly port: number;
-  close(): Promise<void>;
 }
 
 /**
@@ -120,17 +116,5 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
       core.metrics.gatewayConnections.dec({ protocol });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new FleetlakeError('GATEWAY_PORT_BUSY', { protocol, host: options.host, port: options.port, detail: errorMessage(err) }, { cause: err })));
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const bound = server.address();
-  return {
-    port: typeof bound === 'object' && bound ? bound.port : options.port,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
-  };
+  return listenOn(server, sockets, protocol, options.host, options.port);
 }

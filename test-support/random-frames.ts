@@ -1,3 +1,4 @@
+import { crc16Ibm } from '../gateway/crc16.ts';
 import type { Random } from '../generator/prng.ts';
 import type { AvlCodec, AvlRecord, IoValue, IoValue8, IoValueX } from '../gateway/teltonika/avl-data.ts';
 import type { Gt06Location } from '../gateway/gt06/gt06-message.ts';
@@ -57,4 +58,13 @@ export function randomGt06Location(random: Random): Gt06Location {
     cellId: random.int(0x1000000),
     tail: protocol === 0x22 ? Buffer.from([random.int(2), random.int(8), random.int(2)]) : Buffer.alloc(0),
   };
+}
+
+/** A Teltonika TCP packet around any data bytes, with a correct CRC: for feeding the framer content its decoders must refuse. */
+export function teltonikaPacketAround(data: Buffer): Buffer {
+  const packet = Buffer.alloc(12 + data.length);
+  packet.writeUInt32BE(data.length, 4);
+  data.copy(packet, 8);
+  packet.writeUInt32BE(crc16Ibm(data), 8 + data.length);
+  return packet;
 }

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { FleetlakeError, errorMessage } from '../../core/errors.ts';
+import { errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ConnectionGuard } from '../connection-guard.ts';
 import type { Decoded } from '../frame-outcome.ts';
 import type { GatewayCore } from '../gateway-core.ts';
-import type { Listener } from '../stream-listener.ts';
+import { listenOn, type Listener } from '../listen.ts';
 import { osmandPositions } from '../to-positions.ts';
 import { decodeOsmandJson, decodeOsmandQuery, type OsmandReport } from './osmand-report.ts';
 
@@ -107,19 +107,7 @@ export async function startOsmandListener(options: OsmandListenerOptions): Promi
     answer(res, 200);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new FleetlakeError('GATEWAY_PORT_BUSY', { protocol: PROTOCOL, host: options.host, port: options.port, detail: errorMessage(err) }, { cause: err })));
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const bound = server.address();
-  return {
-    port: typeof bound === 'object' && bound ? bound.port : options.port,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
-  };
+  return listenOn(server, sockets, PROTOCOL, options.host, options.port);
 }
 
 /** GET query, POST form or JSON body; the JSON form is recognised by content type or a leading brace. */

@@ -109,26 +109,17 @@ export function writeAvlData(w: ByteWriter, data: AvlData): void {
     w.u64(BigInt(rec.timestampMs)).u8(rec.priority).i32(rec.lonE7).i32(rec.latE7).u16(rec.altitudeM).u16(rec.angleDeg).u8(rec.satellites).u16(rec.speedKmh);
     id(io.eventId);
     id(io.one.length + io.two.length + io.four.length + io.eight.length + io.nx.length);
-    id(io.one.length);
-    for (const v of io.one) {
-      id(v.id);
-      w.u8(v.value);
-    }
-    id(io.two.length);
-    for (const v of io.two) {
-      id(v.id);
-      w.u16(v.value);
-    }
-    id(io.four.length);
-    for (const v of io.four) {
-      id(v.id);
-      w.u32(v.value);
-    }
-    id(io.eight.length);
-    for (const v of io.eight) {
-      id(v.id);
-      w.u64(v.value);
-    }
+    const group = <T extends { readonly id: number }>(values: readonly T[], write: (v: T) => void) => {
+      id(values.length);
+      for (const v of values) {
+        id(v.id);
+        write(v);
+      }
+    };
+    group(io.one, (v) => w.u8(v.value));
+    group(io.two, (v) => w.u16(v.value));
+    group(io.four, (v) => w.u32(v.value));
+    group(io.eight, (v) => w.u64(v.value));
     if (ext) {
       w.u16(io.nx.length);
       for (const v of io.nx) w.u16(v.id).u16(v.value.length).bytes(v.value);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crc16Ibm as crc } from '../crc16.ts';
 import { seededRandom } from '../../test-support/test-seed.ts';
-import { randomAvlRecord } from '../../test-support/random-frames.ts';
+import { randomAvlRecord, teltonikaPacketAround } from '../../test-support/random-frames.ts';
 import { CODEC_8, CODEC_8E, type AvlCodec, type AvlRecord } from './avl-data.ts';
 import { avlAck, encodeCodec12, encodeTeltonikaAvl, encodeTeltonikaImei, imeiAnswer, readAvlAck, readTeltonikaImei, readTeltonikaTcp, type TeltonikaTcpFrame } from './tcp-frame.ts';
 
@@ -173,16 +172,16 @@ describe('Teltonika over TCP: bad input is a coded outcome, never a throw', () =
 
   it('a codec other than 08, 8E and 0C is unknown_codec', () => {
     const body = hex('10010000');
-    expect(reason(withCrc(body))).toBe('unknown_codec');
+    expect(reason(teltonikaPacketAround(body))).toBe('unknown_codec');
   });
 
   it('records that need more bytes than the data length gives are truncated; inconsistent counts are malformed', () => {
     const body = hex(C8_2).subarray(8, 8 + 0x28);
     const short = Buffer.from(body.subarray(0, 20));
-    expect(reason(withCrc(short))).toBe('truncated');
+    expect(reason(teltonikaPacketAround(short))).toBe('truncated');
     const counts = Buffer.from(body);
     counts[counts.length - 1] = 2;
-    expect(reason(withCrc(counts))).toBe('malformed');
+    expect(reason(teltonikaPacketAround(counts))).toBe('malformed');
   });
 
   it('random garbage never throws', () => {
@@ -193,15 +192,7 @@ describe('Teltonika over TCP: bad input is a coded outcome, never a throw', () =
       expect(() => readTeltonikaTcp(bytes, CAP)).not.toThrow();
       expect(() => readTeltonikaImei(bytes)).not.toThrow();
       // A valid frame around random data must come out as a frame or a reject, never an exception.
-      expect(() => readTeltonikaTcp(withCrc(Buffer.concat([hex('08'), bytes])), 1 << 16)).not.toThrow();
+      expect(() => readTeltonikaTcp(teltonikaPacketAround(Buffer.concat([hex('08'), bytes])), 1 << 16)).not.toThrow();
     }
   });
 });
-
-function withCrc(body: Buffer): Buffer {
-  const packet = Buffer.alloc(12 + body.length);
-  packet.writeUInt32BE(body.length, 4);
-  body.copy(packet, 8);
-  packet.writeUInt32BE(crc(body), 8 + body.length);
-  return packet;
-}

@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { GatewayCore } from '../gateway-core.ts';
-import type { Listener } from '../stream-listener.ts';
+import type { Listener } from '../listen.ts';
 import { teltonikaPositions } from '../to-positions.ts';
 import { decodeTeltonikaUdp, encodeTeltonikaUdpAck } from './udp-datagram.ts';
 
