@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { encodePosition, type Position } from '../core/position.ts';
+import { createDeviceCommands, type DeviceCommands } from './device-commands.ts';
 import type { DeviceRegistry, Resolution } from './device-registry.ts';
 import { encodeFrameRecord, type GatewayProtocol } from './frame-record.ts';
 import type { GatewayOutput } from './gateway-output.ts';
@@ -32,6 +33,8 @@ export interface GatewayCore {
   archive(protocol: GatewayProtocol, deviceId: string, remote: string, frame: Buffer, outcome: string, detail: string): void;
   /** Counts a connection the gateway closed or refused. */
   closed(protocol: GatewayProtocol, reason: string): void;
+  /** Commands to devices over their open connections. */
+  readonly commands: DeviceCommands;
   readonly metrics: Metrics;
 }
 
@@ -50,6 +53,7 @@ export function createGatewayCore(registry: DeviceRegistry, output: GatewayOutpu
 
   return {
     metrics,
+    commands: createDeviceCommands(),
     login(protocol, deviceId, remote, frame) {
       const resolution = registry.resolve(deviceId);
       if (resolution.kind === 'unknown' || resolution.kind === 'disabled') {

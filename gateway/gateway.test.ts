@@ -12,7 +12,7 @@ import { encodeGt06Message, type Gt06Location } from './gt06/gt06-message.ts';
 import { encodeOsmandQuery } from './osmand/osmand-report.ts';
 import type { RunningGateway } from './run-gateway.ts';
 import { CODEC_8, CODEC_8E, type AvlRecord } from './teltonika/avl-data.ts';
-import { encodeTeltonikaAvl, encodeTeltonikaImei } from './teltonika/tcp-frame.ts';
+import { encodeCodec12, encodeTeltonikaAvl, encodeTeltonikaImei } from './teltonika/tcp-frame.ts';
 import { encodeTeltonikaUdp } from './teltonika/udp-datagram.ts';
 
 /**
@@ -228,6 +228,24 @@ describe('the gateway listeners', () => {
     expect((await answer).toString('hex').toUpperCase()).toBe('0005CAFE010501');
     socket.close();
     expect(positions.at(-1)).toMatchObject({ vehicle_id: 'car-1', ts_ms: T + 40_000 });
+  });
+
+  it('commands: getinfo goes to the logged-in device as Codec 12 and its answer comes back; offline and silent devices say so', async () => {
+    expect(await gateway.core.commands.send(IMEI, 'getinfo', 1000)).toEqual({ status: 'offline' });
+    const device = await login();
+    const sent = gateway.core.commands.send(IMEI, 'getinfo', 5000);
+    const command = await device.read(27);
+    expect(command.toString('hex').toUpperCase()).toBe('000000000000000F0C010500000007676574696E666F0100004312');
+    device.send(encodeCodec12({ type: 0x06, text: 'RTC:2026/12/6 10:00 Init:2026/12/6 9:00 UpTime:3600s' }));
+    expect(await sent).toEqual({ status: 'answered', answer: 'RTC:2026/12/6 10:00 Init:2026/12/6 9:00 UpTime:3600s' });
+    // Records keep flowing on the same connection.
+    device.send(encodeTeltonikaAvl({ codec: CODEC_8, records: [record(50)] }));
+    expect((await device.read(4)).toString('hex')).toBe('00000001');
+    expect(await gateway.core.commands.send(IMEI, 'getver', 300)).toEqual({ status: 'timeout' });
+    device.end();
+    await device.closed();
+    for (let i = 0; i < 50 && (await gateway.core.commands.send(IMEI, 'getinfo', 10)).status !== 'offline'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await gateway.core.commands.send(IMEI, 'getinfo', 10)).toEqual({ status: 'offline' });
   });
 
   it('archives every frame it received, bad ones included, with its outcome', () => {

@@ -45,7 +45,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       ...common,
       protocol: 'teltonika',
       port: settings.teltonika_port,
-      createSession: (remote) => createTeltonikaSession(core, remote, settings.max_frame_bytes),
+      createSession: (remote, write) => createTeltonikaSession(core, remote, settings.max_frame_bytes, write),
     });
     listeners.push(teltonika);
     // UDP on the same port number as TCP, as Traccar does (with port 0, the one TCP got).

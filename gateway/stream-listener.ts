@@ -17,6 +17,8 @@ export interface StreamSession {
   step(buf: Buffer): Step | Promise<Step>;
   /** The device id once logged in ('' before), for archiving what is left at close. */
   readonly deviceId: string;
+  /** Called once when the connection is gone. */
+  closed?(): void;
 }
 
 export interface StreamListenerOptions {
@@ -111,6 +113,7 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
       clearTimeout(frameTimer);
       if (!ended && buffer.length > 0 && !busy) core.archive(protocol, session.deviceId, remote, buffer, 'truncated', 'the connection closed mid-frame');
       ended = true;
+      session.closed?.();
       sockets.delete(socket);
       guard.release(address);
       core.metrics.gatewayConnections.dec({ protocol });
