@@ -248,6 +248,13 @@ describe('the gateway listeners', () => {
     expect(await gateway.core.commands.send(IMEI, 'getinfo', 10)).toEqual({ status: 'offline' });
   });
 
+  it('a port already taken fails the start with GATEWAY_PORT_BUSY, naming the flag', async () => {
+    const busy = startMemoryGateway(lake, [], { gt06_port: gateway.ports.gt06 });
+    await expect(busy).rejects.toMatchObject({ code: 'GATEWAY_PORT_BUSY' });
+    await expect(busy).rejects.toThrow(`the gt06 listener cannot bind 127.0.0.1:${gateway.ports.gt06}`);
+    await expect(busy).rejects.toThrow('pick another with --gt06-port');
+  });
+
   it('archives every frame it received, bad ones included, with its outcome', () => {
     const outcomes = new Set(frames.map((f) => decodeFrameRecord(f.value)?.outcome));
     for (const o of ['ok', 'duplicate', 'bad_crc', 'garbage', 'unknown_codec', 'unknown_device', 'trickle', 'malformed', 'not_logged_in']) expect(outcomes).toContain(o);
