@@ -138,6 +138,7 @@ export const CONFIG_SPEC = {
     osmand_port: int('OsmAnd/Traccar Client HTTP port (Traccar uses 5055); 0 picks a free one', 5055, 0, 65535, 'FLEETLAKE_GATEWAY_OSMAND_PORT'),
     unknown_devices: oneOf('what happens to a device not in fleet.devices: reject it, or register it with vehicle_id = its device id (for trials)', 'reject', ['reject', 'register'] as const, 'FLEETLAKE_GATEWAY_UNKNOWN_DEVICES'),
     frames_topic: str('topic of the raw frame archive', TOPICS.deviceFrames, 'FLEETLAKE_GATEWAY_FRAMES_TOPIC'),
+    archive_group: str('consumer group of the gateways\' archivers, which copy the frames topic into fleet.device_frames; empty turns the archiver off', 'fleetlake-frames-archive', 'FLEETLAKE_GATEWAY_ARCHIVE_GROUP'),
     raw_retention: duration('how long fleet.device_frames keeps raw frames', '90d', 'FLEETLAKE_GATEWAY_RAW_RETENTION'),
     max_frame_bytes: int('largest frame or request body accepted; a larger one closes the connection (oversized)', 4096, 64, 1_048_576, 'FLEETLAKE_GATEWAY_MAX_FRAME_BYTES'),
     max_connections: int('open device connections in all, over all protocols; more are refused', 50_000, 1, 1_000_000, 'FLEETLAKE_GATEWAY_MAX_CONNECTIONS'),

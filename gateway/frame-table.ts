@@ -4,7 +4,8 @@ import { TABLES } from '../core/names.ts';
 import type { OutgoingMessage, PositionSink } from '../generator/sink.ts';
 import { decodeFrameRecord, type FrameRecord } from './frame-record.ts';
 
-const COLUMNS = ['received_at', 'device_id', 'protocol', 'remote', 'outcome', 'detail', 'positions', 'frame'] as const;
+/** The columns of fleet.device_frames that `frameRowTsv` writes, in order. */
+export const FRAME_COLUMNS = ['received_at', 'device_id', 'protocol', 'remote', 'outcome', 'detail', 'positions', 'frame'] as const;
 const HEX = Array.from({ length: 256 }, (_, b) => `\\x${b.toString(16).padStart(2, '0')}`);
 
 /** TabSeparated text escaping (backslash, tab, newline, carriage return). */
@@ -29,7 +30,7 @@ export function createFrameTableSink(client: ClickHouseClient): PositionSink {
       const lines = batch.map((m) => decodeFrameRecord(m.value)).filter((r): r is FrameRecord => r !== undefined).map(frameRowTsv);
       if (lines.length === 0) return;
       const result = await client.exec({
-        query: `INSERT INTO ${TABLES.deviceFrames} (${COLUMNS.join(', ')}) SETTINGS async_insert = 0 FORMAT TabSeparated`,
+        query: `INSERT INTO ${TABLES.deviceFrames} (${FRAME_COLUMNS.join(', ')}) SETTINGS async_insert = 0 FORMAT TabSeparated`,
         values: Readable.from([lines.join('')]),
       });
       result.stream.destroy();

@@ -13,6 +13,7 @@ import { readTopic } from '../test-support/read-topic.ts';
 import { seededRandom } from '../test-support/test-seed.ts';
 import { createDeviceStore } from './device-store.ts';
 import { decodeFrameRecord, type FrameRecord } from './frame-record.ts';
+import { runFrameArchiver } from './frame-archiver.ts';
 import { createKafkaOutput } from './gateway-output.ts';
 import { startGateway, type RunningGateway } from './run-gateway.ts';
 import { createDeviceSink, simulatedDevices, type DeviceProtocol, type DeviceSink } from './simulator/device-sink.ts';
@@ -120,5 +121,21 @@ describe('devices → gateway → Kafka → ingest → fleet.positions', () => {
       expect(mine.filter((f) => f.outcome === 'duplicate').length).toBe(sinks[k]!.stats.resends);
     }
     expect(sinks[0]!.stats.resends + sinks[1]!.stats.resends).toBeGreaterThan(0);
+
+    // The archiver copies the topic into fleet.device_frames, bytes intact.
+    const archiveStop = new AbortController();
+    const archiveSource = createKafkaSource({ ...kafkaSourceOptions(config, logger), topic: framesTopic, groupId: `${framesTopic}-archive` });
+    const archived = await runFrameArchiver({
+      source: archiveSource,
+      client: lake.ch.client,
+      logger,
+      signal: archiveStop.signal,
+      maxWaitMs: 200,
+      onInsert: (n) => n >= frames.length && archiveStop.abort(),
+    });
+    expect(archived).toBe(frames.length);
+    const table = await queryRows<{ protocol: string; outcome: string; frame: string }>(lake.ch.client, 'SELECT protocol, outcome, hex(frame) AS frame FROM fleet.device_frames');
+    const key = (f: { protocol: string; outcome: string; frame: string }) => `${f.protocol}|${f.outcome}|${f.frame.toUpperCase()}`;
+    expect(table.map(key).sort()).toEqual(frames.map((f) => key({ protocol: f.protocol, outcome: f.outcome, frame: f.frame.toString('hex') })).sort());
   }, 180_000);
 });

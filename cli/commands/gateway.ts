@@ -1,7 +1,9 @@
 import { openClickHouse } from '../../core/clickhouse.ts';
 import { FleetlakeError } from '../../core/errors.ts';
 import { createMetrics } from '../../core/metrics.ts';
+import { runFrameArchiver } from '../../gateway/frame-archiver.ts';
 import { createKafkaOutput } from '../../gateway/gateway-output.ts';
+import { createKafkaSource, kafkaSourceOptions } from '../../ingest/sources/kafka.ts';
 import { startGateway } from '../../gateway/run-gateway.ts';
 import { startMetricsServer } from '../../ingest/metrics-server.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -35,6 +37,9 @@ their own id, for trials.
   --osmand-port N      gateway.osmand_port
   --host H             gateway.host, the address all listeners bind (default 0.0.0.0)
 
+An archiver in the same process copies the frames topic into the table
+fleet.device_frames (consumer group gateway.archive_group; empty turns it off).
+
 Needs KAFKA_BROKERS and a migrated lake (the registry is fleet.devices). With the
 embedded engine the gateway owns the data directory, so run it against a
 ClickHouse server (CLICKHOUSE_URL) when ingest runs in another process.
@@ -62,8 +67,18 @@ docs/gateway.md.`,
       const metricsServer = config.gateway.metrics_port > 0 ? await startMetricsServer({ port: config.gateway.metrics_port, registry: metrics.registry, logger }) : undefined;
       const { teltonika, gt06, osmand } = gateway.ports;
       ctx.stdout.write(`gateway listening on ${config.gateway.host}: teltonika ${teltonika} (tcp+udp), gt06 ${gt06}, osmand ${osmand}\n`);
+      const group = config.gateway.archive_group;
+      const archiving = group
+        ? runFrameArchiver({
+            source: createKafkaSource({ ...kafkaSourceOptions(config, logger), topic: config.gateway.frames_topic, groupId: group }),
+            client: ch.client,
+            logger: logger.child({ stage: 'archive' }),
+            signal: ctx.stopSignal,
+          }).catch((err: unknown) => logger.error({ err }, 'the frame archiver stopped; frames stay on the topic'))
+        : undefined;
       await new Promise<void>((resolve) => ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true }));
       await gateway.stop();
+      await archiving;
       await metricsServer?.close();
       ctx.stdout.write('gateway stopped\n');
       return 0;
