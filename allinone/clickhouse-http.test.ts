@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
@@ -60,5 +62,58 @@ describe('the ClickHouse HTTP interface of an embedded lake', () => {
     const bad = await fetch(`${endpoint.url}/`, { method: 'POST', body: 'SELEC 1' });
     expect(bad.status).toBe(500);
     expect(await bad.text()).toMatch(/^Code: 62\. DB::Exception: .*Syntax error/);
+  });
+
+  it('refuses url() and every other table function that reaches outside the lake, wherever it hides, without fetching', async () => {
+    let fetched = 0;
+    const bait = createServer((_req, res) => {
+      fetched++;
+      res.end('a\n');
+    });
+    await new Promise<void>((resolve) => bait.listen(0, '127.0.0.1', () => resolve()));
+    const baitUrl = `http://127.0.0.1:${(bait.address() as AddressInfo).port}/x.csv`;
+    try {
+      const statements = [
+        `SELECT * FROM url('${baitUrl}', CSV, 'a String')`,
+        `SELECT count() FROM fleet.positions WHERE vehicle_id IN (SELECT a FROM url('${baitUrl}', CSV, 'a String'))`,
+        `SELECT 1 FROM fleet.positions AS p JOIN url('${baitUrl}', CSV, 'a String') AS u ON 1`,
+        `SELECT 1 UNION ALL SELECT 1 FROM url('${baitUrl}', CSV, 'a String')`,
+        "SELECT * FROM s3('http://127.0.0.1:1/b/k.csv')",
+        "SELECT * FROM file('/etc/passwd', LineAsString)",
+        "SELECT * FROM remote('127.0.0.1:9000', system.one)",
+        "SELECT * FROM executable('x.sh', CSV, 'a String')",
+        "SELECT * FROM mysql('127.0.0.1:3306', 'db', 't', 'u', 'p')",
+      ];
+      for (const statement of statements) {
+        const r = await fetch(`${endpoint.url}/`, { method: 'POST', body: statement });
+        expect(r.status, statement).toBe(403);
+        expect(await r.text(), statement).toMatch(/^Code: 497\. DB::Exception: table function (url|s3|file|remote|executable|mysql) is refused: this interface reads the lake and nothing outside it \(ACCESS_DENIED\)/);
+      }
+      const error = await remote.client.query({ query: `SELECT * FROM url('${baitUrl}', CSV, 'a String')` }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: '497', type: 'ACCESS_DENIED' });
+      expect(fetched).toBe(0);
+      expect(await (await fetch(`${endpoint.url}/?query=${encodeURIComponent('SELECT sum(number) FROM numbers(10)')}`)).text()).toBe('45\n');
+    } finally {
+      await new Promise((resolve) => bait.close(resolve));
+    }
+  });
+
+  it('runs one statement only, refuses SET, SETTINGS and INTO OUTFILE, and keeps URL settings under the reader ceilings', async () => {
+    const post = async (body: string, query = '') => {
+      const r = await fetch(`${endpoint.url}/${query}`, { method: 'POST', body });
+      return { status: r.status, text: await r.text() };
+    };
+    expect(await post('SELECT 1; SELECT 2')).toMatchObject({ status: 500, text: expect.stringMatching(/^Code: 62\..*Multi-statements are not allowed/) as string });
+    expect(await post('SELECT 1 # c\n; SELECT 2')).toMatchObject({ status: 500 });
+    expect((await post('SET max_execution_time = 0')).text).toMatch(/^Code: 497\. DB::Exception: SET and SETTINGS are refused here/);
+    expect((await post('SELECT count() FROM numbers(10) SETTINGS max_execution_time = 0')).status).toBe(403);
+    expect((await post("SELECT 1 INTO OUTFILE '/tmp/fleetlake-outfile.csv'")).text).toMatch(/INTO OUTFILE is refused/);
+    const unlimited = await post('SELECT 1', '?max_execution_time=0');
+    expect(unlimited).toEqual({ status: 403, text: "Code: 452. DB::Exception: setting max_execution_time = 0 is outside this interface's limit: give 1 to 60 (SETTING_CONSTRAINT_VIOLATION) (embedded fleetlake)\n" });
+    expect((await post('SELECT 1', '?max_memory_usage=100000000000')).status).toBe(403);
+    expect(await post('SELECT getSetting(\'max_execution_time\')', '')).toEqual({ status: 200, text: '60\n' });
+    expect(await post('SELECT number FROM numbers(10)', '?max_result_rows=5&result_overflow_mode=break')).toMatchObject({ status: 200 });
+    const capped = await post('SELECT number FROM numbers(2000000)');
+    expect(capped.text).toMatch(/^Code: 396\..*TOO_MANY_ROWS_OR_BYTES/);
   });
 });

@@ -2,15 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { returnsRows, trailingFormat } from '../core/sql-text.ts';
+import { ceilSettings, checkReadOnlyStatement } from './read-only-statement.ts';
 
 /**
  * ClickHouse's HTTP interface, read-only, for an embedded lake. One process
  * owns an embedded data directory; this lets everything else reach it the way
  * it would reach a ClickHouse server: `CLICKHOUSE_URL=http://127.0.0.1:8123
  * fleetlake sql …`, @clickhouse/client, curl, or Grafana's ClickHouse plugin in
- * `http` protocol. Every query runs with readonly = 2 (reads, and per-query
- * settings such as max_execution_time; no writes, no DDL). It binds to
- * loopback and has no authentication: it is a local door, not a server.
+ * `http` protocol. Every query runs with readonly = 2 (no writes, no DDL)
+ * and passes allinone/read-only-statement.ts first: one statement, no table
+ * function reaching outside the lake, no settings above the reader ceilings.
+ * It binds to loopback and has no authentication: it is a local door, not a
+ * server, and the door opens on the lake only.
  */
 export interface ClickHouseHttpEndpoint {
   readonly url: string;
@@ -49,17 +52,18 @@ async function handle(client: ClickHouseClient, req: IncomingMessage, res: Serve
   const text = [fromUrl, body].filter((part) => part !== '').join('\n').trim();
   const { statement, format } = trailingFormat(text);
   const outputFormat = format ?? url.searchParams.get('default_format') ?? 'TabSeparated';
-  const query = returnsRows(statement) ? `${statement}\nFORMAT ${outputFormat}` : statement;
 
   const queryParams: Record<string, string> = {};
-  const settings: Record<string, string> = {};
+  const requested: Record<string, string> = {};
   for (const [key, value] of url.searchParams) {
     if (key.startsWith('param_')) queryParams[key.slice('param_'.length)] = value;
-    else if (!NOT_SETTINGS.has(key)) settings[key] = value;
+    else if (!NOT_SETTINGS.has(key)) requested[key] = value;
   }
-  settings.readonly = '2';
 
   try {
+    const settings = { ...ceilSettings(requested), readonly: '2' };
+    const checked = await checkReadOnlyStatement(client, statement, queryParams);
+    const query = returnsRows(checked) ? `${checked}\nFORMAT ${outputFormat}` : checked;
     const { stream } = await client.exec({ query, query_params: queryParams, clickhouse_settings: settings as ClickHouseSettings });
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Format': outputFormat });
     for await (const chunk of stream) res.write(chunk as Buffer);
@@ -68,7 +72,7 @@ async function handle(client: ClickHouseClient, req: IncomingMessage, res: Serve
     const { code, type, message } = err as { code?: string; type?: string; message?: string };
     // The server's error text, so clients (clickhouse-js, clickhouse-go) recognise and type the error.
     res
-      .writeHead(code === '164' ? 403 : 500, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Exception-Code': code ?? '1000' })
+      .writeHead(code === '164' || code === '497' || code === '452' ? 403 : 500, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Exception-Code': code ?? '1000' })
       .end(`Code: ${code ?? '1000'}. DB::Exception: ${message ?? String(err)} (${type ?? 'UNKNOWN_EXCEPTION'}) (embedded fleetlake)\n`);
   }
 }

@@ -8,8 +8,8 @@ import { createInProcessSource, createKafkaSource, kafkaSourceOptions, runIngest
 import { createFrameTableSink } from '../gateway/frame-table.ts';
 import { createSinkOutput, type GatewayOutput } from '../gateway/gateway-output.ts';
 import { startGateway, type RunningGateway } from '../gateway/run-gateway.ts';
+import { describeAuth } from '../queries/auth/auth-hook.ts';
 import { buildApp } from '../queries/app.ts';
-import { ensureDistricts } from '../queries/districts-store.ts';
 import { migrate } from '../schema/migrate.ts';
 import { startClickHouseHttp, type ClickHouseHttpEndpoint } from './clickhouse-http.ts';
 import { statusPage } from './status-page.ts';
@@ -57,8 +57,7 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
   try {
     const migrated = await migrate(ch.client, config);
     if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'lake migrated');
-    const districts = await ensureDistricts(ch.client);
-    if (districts.loadedFrom) logger.info({ districts: districts.count, from: districts.loadedFrom }, 'districts loaded');
+    if (migrated.districtsLoaded) logger.info({ districts: migrated.districtsLoaded.count, from: migrated.districtsLoaded.from }, 'districts loaded');
 
     const metrics = createMetrics();
     const viaBroker = config.kafka.brokers.length > 0;
@@ -91,7 +90,9 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
       `${viaBroker ? `Kafka (${config.kafka.brokers.join(', ')})` : 'an in-process queue'}, ingest and this API, on ${ch.mode === 'embedded' ? `the embedded lake in ${ch.location}` : ch.location}`;
     // Per-request logs stay quiet here (the status page polls); `fleetlake serve` logs them.
     const apiLogger = logger.child({ stage: 'api' }, { level: logger.levelVal > 40 ? logger.level : 'warn' });
-    const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, config, logger: apiLogger, metrics });
+    const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, writer: ch.client, config, logger: apiLogger, metrics });
+    // Said at warn level: the API logger is quiet, and auth off is what an operator must not miss.
+    if (app.api.auth === 'off') logger.warn(describeAuth(app.api.auth));
     await app.register(statusPage, { client: ch.reader, describe, clickhouseHttp: endpoint?.url });
     const apiUrl = await app.listen({ host: options.host, port: options.port });
     cleanup.push(() => app.close());

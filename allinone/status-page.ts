@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 // Brings in the schema keys @fastify/swagger adds (hide).
 import type {} from '@fastify/swagger';
 import { queryRows } from '../core/clickhouse.ts';
+import { describeAuth } from '../queries/auth/auth-hook.ts';
 
 const STATUS_SQL = readFileSync(new URL('./status.sql', import.meta.url), 'utf8');
 
@@ -53,14 +54,15 @@ export const statusPage: FastifyPluginAsync<StatusPageOptions> = async (app, opt
     };
   }
 
-  app.get('/v1/status', { schema: { summary: 'What the lake is doing right now', tags: ['status'], response: { 200: statusSchema } } }, readStatus);
+  // Fleet-wide counts only, no vehicle's whereabouts: open, like the page that polls it.
+  app.get('/v1/status', { config: { scope: 'public' }, schema: { summary: 'What the lake is doing right now', tags: ['status'], response: { 200: statusSchema } } }, readStatus);
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => {
-    reply.type('text/html; charset=utf-8').send(renderPage(await readStatus(), options.describe(), options.clickhouseHttp));
+    reply.type('text/html; charset=utf-8').send(renderPage(await readStatus(), options.describe(), options.clickhouseHttp, describeAuth(app.api.auth)));
   });
 };
 
-function renderPage(status: LakeStatus, running: string, clickhouseHttp: string | undefined): string {
+function renderPage(status: LakeStatus, running: string, clickhouseHttp: string | undefined, auth: string): string {
   const from = new Date(Date.now() - 15 * 60_000).toISOString();
   const to = new Date(Date.now() + 60_000).toISOString();
   const areaQuery = JSON.stringify({ area: { district_id: 'd06' }, from, to, moving_only: true, limit: 20 });
@@ -79,6 +81,7 @@ function renderPage(status: LakeStatus, running: string, clickhouseHttp: string 
 </style></head><body>
 <h1>fleetlake</h1>
 <p>Running: ${escapeHtml(running)}.</p>
+<p id="auth"><b>${escapeHtml(auth)}.</b></p>
 <div class="figures">
  <div class="figure"><b id="positions_per_second">${status.positions_per_second.toLocaleString('en')}</b>positions / s</div>
  <div class="figure"><b id="vehicles">${status.vehicles.toLocaleString('en')}</b>vehicles</div>

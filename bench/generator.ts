@@ -1,5 +1,5 @@
 /**
- * npm run bench:generator [-- --vehicles 100000 --null-minutes 10 --kafka-minutes 2 --seed 1]
+ * npm run bench:generator [-- --vehicles 100000 --null-minutes 10 --kafka-minutes 2 --seed 1 --workers 2]
  * npm run bench:generator -- --small      (smoke size: 2000 vehicles, 5 + 2 simulated minutes)
  *
  * Positions per second of a backfill into the null sink and into Kafka, and
@@ -9,14 +9,18 @@
  * own child process so its peak RSS is its own. Kafka is KAFKA_BROKERS when
  * set, else a local broker started for the run (broker/local-kafka.ts); the
  * topic is created with 6 partitions and deleted afterwards.
- * Targets (issue 3): >= 1 000 000 positions/s to null, >= 200 000/s into the broker, < 300 MB RSS.
+ * Targets (issues 3 and 13): >= 1 000 000 positions/s to null, >= 200 000/s into the broker, < 300 MB RSS.
  */
 import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { CONFIG_SPEC } from '../core/config-spec.ts';
+import { createKafkaClient } from '../core/kafka-client.ts';
 import { startLocalKafka, type LocalKafka } from '../broker/local-kafka.ts';
-import { runGenerator } from '../generator/run.ts';
+import { loadConfig } from '../core/config.ts';
+import { runGenerator, type RunSummary } from '../generator/run.ts';
+import { runGeneratorInWorkers } from '../generator/workers/run-in-workers.ts';
 import { createKafkaSink } from '../generator/sinks/kafka-sink.ts';
 import { createNullSink } from '../generator/sinks/null-sink.ts';
 import type { PositionSink } from '../generator/sink.ts';
@@ -28,6 +32,7 @@ const { values: args } = parseArgs({
     'null-minutes': { type: 'string' },
     'kafka-minutes': { type: 'string' },
     seed: { type: 'string', default: '1' },
+    workers: { type: 'string' },
     small: { type: 'boolean', default: process.env.BENCH_SMALL === '1' },
     scenario: { type: 'string' },
     brokers: { type: 'string' },
@@ -38,6 +43,8 @@ const small = args.small === true;
 const vehicles = Number(args.vehicles ?? (small ? 2000 : 100_000));
 const nullMinutes = Number(args['null-minutes'] ?? (small ? 5 : 10));
 const kafkaMinutes = Number(args['kafka-minutes'] ?? 2);
+/** Generator threads (`fleetlake generate --workers`): one per core by default. */
+const workers = Number(args.workers ?? cpus().length);
 const FROM = Date.parse('2026-11-02T08:00:00Z');
 const PARTITIONS = 6;
 
@@ -54,17 +61,20 @@ interface Result {
 /** Child process: one scenario, result as JSON on stdout. */
 async function runScenario(kind: 'null' | 'kafka'): Promise<Result> {
   const started = performance.now();
-  const sink: PositionSink =
-    kind === 'null' ? createNullSink() : await createKafkaSink({ brokers: args.brokers!.split(','), clientId: 'bench-generator', topic: args.topic!, partitions: PARTITIONS });
   const minutes = kind === 'null' ? nullMinutes : kafkaMinutes;
+  const fleet = { vehicles, seed: Number(args.seed) };
+  const schedule = { kind: 'backfill' as const, fromMs: FROM, toMs: FROM + minutes * 60_000 };
   let firstBatchAt = 0;
-  const summary = await runGenerator({
-    fleet: { vehicles, seed: Number(args.seed) },
-    schedule: { kind: 'backfill', fromMs: FROM, toMs: FROM + minutes * 60_000 },
-    sink,
-    onProgress: () => (firstBatchAt ||= performance.now()),
-  });
-  await sink.close();
+  const onProgress = () => (firstBatchAt ||= performance.now());
+  const kafka = { ...loadConfig({ env: {} }).kafka, brokers: args.brokers?.split(',') ?? [], topic: args.topic ?? '', partitions: PARTITIONS, client_id: 'bench-generator' };
+  let summary: RunSummary;
+  if (workers > 1) {
+    summary = await runGeneratorInWorkers({ fleet, schedule, workers, sink: { kind }, kafka, compression: CONFIG_SPEC.generator.compression.default, batchSize: 10_000, onProgress });
+  } else {
+    const sink: PositionSink = kind === 'null' ? createNullSink() : await createKafkaSink({ brokers: kafka.brokers, clientId: kafka.client_id, topic: kafka.topic, partitions: PARTITIONS });
+    summary = await runGenerator({ fleet, schedule, sink, onProgress });
+    await sink.close();
+  }
   const seconds = (performance.now() - started) / 1000;
   return {
     sink: kind,
@@ -77,7 +87,7 @@ async function runScenario(kind: 'null' | 'kafka'): Promise<Result> {
 }
 
 function child(kind: 'null' | 'kafka', extra: string[]): Promise<Result> {
-  const argv = [...process.execArgv, process.argv[1]!, '--scenario', kind, '--vehicles', String(vehicles), '--null-minutes', String(nullMinutes), '--kafka-minutes', String(kafkaMinutes), '--seed', args.seed!, ...extra];
+  const argv = [...process.execArgv, process.argv[1]!, '--scenario', kind, '--vehicles', String(vehicles), '--null-minutes', String(nullMinutes), '--kafka-minutes', String(kafkaMinutes), '--seed', args.seed!, '--workers', String(workers), ...extra];
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -99,7 +109,7 @@ async function main(): Promise<void> {
   try {
     results.push(await child('kafka', ['--brokers', brokers, '--topic', topic]));
   } finally {
-    const admin = new Kafka({ brokers: brokers.split(','), clientId: 'bench-generator', logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ brokers: brokers.split(','), clientId: 'bench-generator' }).admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin.disconnect();
@@ -107,12 +117,12 @@ async function main(): Promise<void> {
   }
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  console.log(`\nfleetlake generator: ${fmt(vehicles)} vehicles every 5 s, seed ${args.seed}, ${describeMachine()}${local ? ', local Kafka 3.9.1' : `, Kafka ${brokers}`}\n`);
+  console.log(`\nfleetlake generator: ${fmt(vehicles)} vehicles every 5 s, seed ${args.seed}, ${workers} worker thread${workers === 1 ? '' : 's'}, ${describeMachine()}${local ? `, local Kafka ${local.version}` : `, Kafka ${brokers}`}\n`);
   console.log('| sink | simulated | positions | wall s (startup) | CPU s | positions/s after startup | peak RSS |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
     const minutes = r.sink === 'null' ? nullMinutes : kafkaMinutes;
-    const sink = r.sink === 'null' ? 'null' : `kafka (${PARTITIONS} partitions, gzip, acks=all)`;
+    const sink = r.sink === 'null' ? 'null' : `kafka (${PARTITIONS} partitions, ${CONFIG_SPEC.generator.compression.default}, acks=all)`;
     console.log(
       `| ${sink} | ${minutes} min | ${fmt(r.positions)} | ${r.seconds.toFixed(1)} (${r.startupSeconds.toFixed(1)}) | ${r.cpuSeconds.toFixed(1)} | ` +
         `${fmt(r.positions / (r.seconds - r.startupSeconds))} | ${fmt(r.peakRssMb)} MB |`,

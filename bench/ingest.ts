@@ -6,13 +6,13 @@
  * broker's consume-only rate with kafkajs and ClickHouse's insert rate for the
  * same rows from memory, plus the insert formats both client modes accept.
  * Then p99 freshness with a live generator paced at --rate positions/s, its
- * NDJSON sent by the Java Kafka client (bench/line-producer): kafkajs' producer
+ * NDJSON sent by the Java Kafka client (broker/line-producer): kafkajs' producer
  * alone would need more than one of a small machine's cores at 50 000/s.
  * Uses KAFKA_BROKERS when set, else starts a local broker; an embedded lake in
  * a temporary directory (or CLICKHOUSE_URL). Smoke run:
  *   npm run bench:ingest -- --positions 20000 --vehicles 1000 --rate 2000 --paced 15s
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,11 +20,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
-import { ensureKafka } from '../broker/fetch-kafka.ts';
+import { createKafkaClient } from '../core/kafka-client.ts';
+import { startLineProducer } from '../broker/line-producer.ts';
 import { startLocalKafka, type LocalKafka } from '../broker/local-kafka.ts';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig, type FleetlakeConfig } from '../core/config.ts';
+import { CONFIG_SPEC } from '../core/config-spec.ts';
 import { parseDuration } from '../core/duration.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
@@ -34,7 +35,8 @@ import { createClickHouseWriter } from '../ingest/clickhouse-writer.ts';
 import { createTsvBody, type TsvBody } from '../ingest/encode-batch.ts';
 import { createKafkaSource, kafkaSourceOptions, runIngest } from '../ingest/index.ts';
 import { migrate } from '../schema/migrate.ts';
-import { describeMachine } from './machine.ts';
+import { cpus } from 'node:os';
+import { cpuMicros, describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -81,27 +83,51 @@ async function main(): Promise<void> {
     console.log(`# bench:ingest — ${fmt(POSITIONS)} positions of ${fmt(VEHICLES)} vehicles, ${PARTITIONS} partitions, batches of ${fmt(config.ingest.batch_rows)} rows / ${config.ingest.batch_max_wait.text}`);
     console.log(`machine: ${describeMachine()}; ClickHouse ${ch.mode} (${ch.location}); broker ${brokers.join(',')}\n`);
 
+    const cpu = cpuAccounting(kafka?.pid);
     const fill = await fillTopic(config);
-    console.log(`generator backfill → broker: ${fmt(fill.messages)} messages in ${(fill.ms / 1000).toFixed(1)} s (${fmt(rate(fill.messages, fill.ms))}/s, gzip)`);
-    const consumeMs = await consumeOnly(config, fill.messages);
-    const consumeRate = rate(fill.messages, consumeMs);
-    console.log(`limit 1, broker consume-only (kafkajs eachBatch, fresh group): ${fmt(consumeRate)} positions/s`);
-    const insert = await insertOnly(ch, config, fill.messages);
-    console.log(`limit 2, ClickHouse insert from memory (${insert.batches} inserts, ${config.ingest.max_in_flight} at a time): ${fmt(insert.rate)} positions/s`);
+    console.log(`generator backfill → broker: ${fmt(fill.messages)} messages in ${(fill.ms / 1000).toFixed(1)} s (${fmt(rate(fill.messages, fill.ms))}/s, ${CONFIG_SPEC.generator.compression.default})`);
+    const consume = await cpu.of(fill.messages, () => consumeOnly(config, fill.messages));
+    const consumeRate = rate(fill.messages, consume.value);
+    console.log(`limit 1, broker consume-only (kafkajs eachBatch, fresh group): ${fmt(consumeRate)} positions/s; ${consume.text}`);
+    const insert = await insertOnly(ch, config, fill.messages, cpu);
+    console.log(`limit 2, ClickHouse insert from memory (${insert.batches} inserts, ${config.ingest.max_in_flight} at a time): ${fmt(insert.rate)} positions/s; ${insert.cpu.text}`);
     console.log(`insert formats (encode + insert, same rows): ${insert.formats.map((f) => `${f.format} ${fmt(f.rate)}/s`).join(', ')}`);
-    const e2eMs = await endToEnd(ch, config, fill.messages);
-    const e2eRate = rate(fill.messages, e2eMs);
+    const e2e = await cpu.of(fill.messages, () => endToEnd(ch, config, fill.messages));
+    const e2eRate = rate(fill.messages, e2e.value);
     const limit = Math.min(consumeRate, insert.rate);
-    console.log(`end to end (backlog → ingest → ClickHouse, committed): ${fmt(e2eRate)} positions/s = ${((e2eRate / limit) * 100).toFixed(0)} % of the smaller limit`);
+    console.log(`end to end (backlog → ingest → ClickHouse, committed): ${fmt(e2eRate)} positions/s = ${((e2eRate / limit) * 100).toFixed(0)} % of the smaller limit; ${e2e.text}`);
 
     const paced = await pacedFreshness(ch, configFor('paced'), brokers);
     console.log(`paced at ${fmt(RATE)} positions/s for ${args.paced} (generator → Java producer, uncompressed): ingested ${fmt(paced.rows)} (${fmt(paced.rowsPerSecond)}/s); freshness p50 ${paced.p50.toFixed(2)} s, p99 ${paced.p99.toFixed(2)} s, max ${paced.max.toFixed(2)} s`);
-    console.log(`\n${JSON.stringify({ positions: fill.messages, consumeRate, insertRate: insert.rate, e2eRate, ratio: e2eRate / limit, formats: insert.formats, paced })}`);
+    const cpuPerPosition = { consume: consume.micros, insert: insert.cpu.micros, e2e: e2e.micros };
+    console.log(`\n${JSON.stringify({ positions: fill.messages, consumeRate, insertRate: insert.rate, e2eRate, ratio: e2eRate / limit, formats: insert.formats, paced, cpuPerPosition })}`);
   } finally {
     await ch.close();
     rmSync(dataDir, { recursive: true, force: true });
     await kafka?.stop();
   }
+}
+
+/**
+ * CPU microseconds per position of a phase, this process (ingest, kafkajs and
+ * the embedded engine's threads) and the local broker apart, and the rate the
+ * machine's cores could give at that cost: the ceiling no code of this
+ * process's shape can pass, whatever the wall clock says on a busy day.
+ */
+function cpuAccounting(brokerPid: number | undefined) {
+  const cores = cpus().length;
+  return {
+    async of<T>(positions: number, phase: () => Promise<T>) {
+      const before = cpuMicros(brokerPid);
+      const value = await phase();
+      const after = cpuMicros(brokerPid);
+      const self = (after.self - before.self) / positions;
+      const broker = after.other !== undefined && before.other !== undefined ? (after.other - before.other) / positions : undefined;
+      const total = self + (broker ?? 0);
+      const text = `CPU ${self.toFixed(2)} µs/position here${broker === undefined ? '' : ` + ${broker.toFixed(2)} in the broker = ${total.toFixed(2)}`}, a ceiling of ${fmt(Math.round((cores * 1e6) / total))}/s on ${cores} cores`;
+      return { value, micros: { self, broker, total }, text };
+    },
+  };
 }
 
 async function fillTopic(config: FleetlakeConfig): Promise<{ messages: number; ms: number }> {
@@ -114,7 +140,7 @@ async function fillTopic(config: FleetlakeConfig): Promise<{ messages: number; m
 }
 
 async function consumeOnly(config: FleetlakeConfig, total: number): Promise<number> {
-  const kafka = new Kafka({ brokers: [...config.kafka.brokers], clientId: 'bench-consume', logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ brokers: [...config.kafka.brokers], clientId: 'bench-consume' });
   const consumer = kafka.consumer({ groupId: `${config.ingest.group_id}-consume-only`, maxBytesPerPartition: 4 * 1024 * 1024 });
   await consumer.connect();
   await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
@@ -133,23 +159,16 @@ async function consumeOnly(config: FleetlakeConfig, total: number): Promise<numb
   return ms;
 }
 
-/** The same rows, already in memory as insert bodies, written with the ingest writer at ingest's concurrency. */
-async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number) {
+/**
+ * The same rows as insert bodies, built first, then written with the ingest
+ * writer at ingest's concurrency: the rate and the CPU are the inserts' alone.
+ */
+async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number, cpu: ReturnType<typeof cpuAccounting>) {
   const writer = createClickHouseWriter(ch.client);
   const batchRows = config.ingest.batch_rows;
-  let pending: Buffer[] = [];
+  const bodies: Buffer[] = [];
   let current: TsvBody = createTsvBody();
   let rows = 0;
-  let batches = 0;
-  let insertMs = 0;
-  const flushRound = async () => {
-    const started = performance.now();
-    for (let i = 0; i < pending.length; i += config.ingest.max_in_flight) {
-      await Promise.all(pending.slice(i, i + config.ingest.max_in_flight).map((body) => writer.insertPositions(`bench:${batches++}`, body)));
-    }
-    insertMs += performance.now() - started;
-    pending = [];
-  };
   const sample: Position[] = [];
   for (const m of backfillMessages({ ...FLEET, fromMs: FROM_MS, toMs: TO_MS })) {
     const check = parsePosition(m.value);
@@ -157,16 +176,21 @@ async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number
     if (sample.length < batchRows) sample.push(check.position);
     current.add(check.position);
     if (++rows % batchRows === 0) {
-      pending.push(current.bytes());
+      bodies.push(current.bytes());
       current = createTsvBody();
-      if (pending.length >= 8) await flushRound();
     }
   }
-  if (current.rows > 0) pending.push(current.bytes());
-  await flushRound();
+  if (current.rows > 0) bodies.push(current.bytes());
+  const written = await cpu.of(Math.min(rows, total), async () => {
+    const started = performance.now();
+    for (let i = 0; i < bodies.length; i += config.ingest.max_in_flight) {
+      await Promise.all(bodies.slice(i, i + config.ingest.max_in_flight).map((body, k) => writer.insertPositions(`bench:${i + k}`, body)));
+    }
+    return performance.now() - started;
+  });
   const formats = await compareFormats(ch, sample);
   await truncate(ch);
-  return { rate: rate(Math.min(rows, total), insertMs), batches, formats };
+  return { rate: rate(Math.min(rows, total), written.value), batches: bodies.length, formats, cpu: written };
 }
 
 /** Encode + insert of one batch in each text format that both the HTTP client and the embedded connection accept. */
@@ -221,7 +245,6 @@ async function endToEnd(ch: ClickHouse, config: FleetlakeConfig, total: number):
 
 /** A live generator at RATE positions/s into the Java producer; freshness sampled every 100 ms after a warm-up. */
 async function pacedFreshness(ch: ClickHouse, config: FleetlakeConfig, brokers: string[]) {
-  const producerClasses = compileLineProducer();
   await createTopic(config);
   const logger = createSilentLogger();
   const stop = new AbortController();
@@ -233,15 +256,8 @@ async function pacedFreshness(ch: ClickHouse, config: FleetlakeConfig, brokers: 
     env: { ...process.env, FLEETLAKE_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const producer = spawn('java', ['-cp', `${producerClasses}:${ensureKafka()}/*`, 'LineProducer', brokers.join(','), config.kafka.topic], {
-    env: { ...process.env, COMPRESSION: 'none' },
-    stdio: [generator.stdout, 'ignore', 'pipe'],
-  });
-  const producerLog: string[] = [];
-  producer.stderr.on('data', (chunk: Buffer) => producerLog.push(chunk.toString()));
-  const exited = new Promise<void>((resolve, reject) =>
-    producer.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`LineProducer exited with ${code}: ${producerLog.join('').slice(-2000)}`)))),
-  );
+  const producer = startLineProducer({ brokers, topic: config.kafka.topic, compression: 'none', input: generator.stdout });
+  const exited = producer.done;
   const samples: number[] = [];
   const warmUpUntil = Date.now() + Math.min(10_000, PACED_MS / 3);
   const sampler = setInterval(() => {
@@ -253,24 +269,14 @@ async function pacedFreshness(ch: ClickHouse, config: FleetlakeConfig, brokers: 
   clearInterval(sampler);
   stop.abort();
   await ingest;
-  rmSync(producerClasses, { recursive: true, force: true });
   await truncate(ch);
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)] ?? Number.NaN;
   return { rows, rowsPerSecond: rate(rows, pacedMs), p50: at(0.5), p99: at(0.99), max: at(1), samples: samples.length };
 }
 
-/** bench/line-producer/LineProducer.java compiled against the Kafka client jars `fleetlake broker` uses; returns the class directory. */
-function compileLineProducer(): string {
-  const classes = mkdtempSync(join(tmpdir(), 'fleetlake-line-producer-'));
-  const source = fileURLToPath(new URL('./line-producer/LineProducer.java', import.meta.url));
-  const result = spawnSync('javac', ['-cp', `${ensureKafka()}/*`, '-d', classes, source], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`javac failed (exit ${result.status}); bench:ingest needs a JDK 17 for its paced producer`);
-  return classes;
-}
-
 async function createTopic(config: FleetlakeConfig): Promise<void> {
-  const admin = new Kafka({ brokers: [...config.kafka.brokers], clientId: 'bench-admin', logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaClient({ brokers: [...config.kafka.brokers], clientId: 'bench-admin' }).admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: config.kafka.topic, numPartitions: PARTITIONS }], waitForLeaders: true });
   await admin.disconnect();

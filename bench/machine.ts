@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 const REFERENCE_MESSAGES = 200_000;
@@ -30,4 +31,28 @@ function referenceMs(): number {
   // Keeps the loop's result alive so the work cannot be optimised away.
   if (sink === 0) throw new Error('reference workload produced nothing');
   return Math.round(best);
+}
+
+/** Linux's clock ticks per second for /proc CPU times (USER_HZ: 100 on every mainstream kernel build). */
+const USER_HZ = 100;
+
+/**
+ * CPU time (user + system, all threads) spent so far by this process, and by
+ * another one when its pid is known (Linux /proc), in microseconds: what a
+ * scenario costs in CPU is its difference, which a busy machine does not skew
+ * the way it skews wall time.
+ */
+export function cpuMicros(otherPid?: number): { self: number; other: number | undefined } {
+  const { user, system } = process.cpuUsage();
+  let other: number | undefined;
+  if (otherPid !== undefined) {
+    try {
+      // Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis.
+      const fields = readFileSync(`/proc/${otherPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      other = ((Number(fields[11]) + Number(fields[12])) / USER_HZ) * 1e6;
+    } catch {
+      other = undefined;
+    }
+  }
+  return { self: user + system, other };
 }

@@ -27,7 +27,7 @@ import { parseDuration } from '../core/duration.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
 import { buildApp } from '../queries/app.ts';
-import { prepareLake } from '../queries/lake-check.ts';
+import { checkLakeSchema } from '../queries/lake-check.ts';
 import { loadGeneratedPositions } from '../queries/testing/generated-positions.ts';
 import { randomArea } from '../queries/testing/random-areas.ts';
 import { seededRandom, type SeededRandom } from '../queries/testing/seeded-random.ts';
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 /** Backfills unless this lake already holds this very backfill (a marker file records what was loaded). */
 async function ensureData(ch: ClickHouse, config: FleetlakeConfig, dataDir: string): Promise<number> {
   await migrate(ch.client, config);
-  await prepareLake(ch.client);
+  await checkLakeSchema(ch.client);
   const marker = join(dataDir, 'bench-query-backfill.json');
   const wanted = JSON.stringify({ ...backfill, generateHours: Number(args['generate-hours']) });
   const count = async () => Number((await queryRows<{ n: string }>(ch.client, `SELECT count() AS n FROM ${TABLES.positions}`))[0]?.n ?? 0);

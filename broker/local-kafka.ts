@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FleetlakeError } from '../core/errors.ts';
 import { probeKafka } from '../core/kafka-probe.ts';
-import { ensureKafka } from './fetch-kafka.ts';
+import { ensureKafka, kafkaLine, kafkaVersion } from './fetch-kafka.ts';
 
 export interface LocalKafkaOptions {
   /** Broker port on 127.0.0.1; 0 picks a free one. */
@@ -16,10 +16,15 @@ export interface LocalKafkaOptions {
   readonly partitions?: number;
   readonly log?: (line: string) => void;
   readonly heapMb?: number;
+  /** One of KAFKA_LINES; default: FLEETLAKE_KAFKA_VERSION, else the current 4.x line. */
+  readonly version?: string;
 }
 
 export interface LocalKafka {
   readonly bootstrap: string;
+  readonly version: string;
+  /** The broker's JVM, for benchmarks that account its CPU. */
+  readonly pid: number | undefined;
   readonly exited: Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -30,7 +35,9 @@ export interface LocalKafka {
  * killed if this process exits without stopping it.
  */
 export async function startLocalKafka(options: LocalKafkaOptions): Promise<LocalKafka> {
-  const libs = ensureKafka();
+  const version = options.version ?? kafkaVersion();
+  const libs = ensureKafka(process.env, version);
+  const line = kafkaLine(version);
   const port = options.port === 0 ? await freePort() : options.port;
   const controllerPort = await freePort();
   const temporary = options.dataDir === undefined;
@@ -39,9 +46,10 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   const logDir = join(home, 'logs');
   const properties = join(home, 'server.properties');
   writeFileSync(properties, serverProperties({ port, controllerPort, logDir, partitions: options.partitions ?? 6 }));
-  writeFileSync(join(home, 'log4j.properties'), LOG4J);
+  const logConfig = join(home, 'logging.properties');
+  writeFileSync(logConfig, line.logConfig);
 
-  const java = ['-cp', `${libs}/*`, `-Dlog4j.configuration=file:${join(home, 'log4j.properties')}`];
+  const java = ['-cp', `${libs}/*`, `${line.logConfigFlag}=file:${logConfig}`];
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', kraftClusterId(), '-c', properties, '--ignore-formatted'], { encoding: 'utf8' });
     if (format.status !== 0) throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: `formatting KRaft storage failed: ${format.stderr || format.stdout}` });
@@ -69,7 +77,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     await stop();
     throw err;
   }
-  return { bootstrap, exited, stop };
+  return { bootstrap, version, pid: child.pid, exited, stop };
 }
 
 /** 16 random bytes in URL-safe base64, as Kafka's own ids, never starting with '-': the storage tool would read that as an option. */
@@ -101,12 +109,6 @@ group.initial.rebalance.delay.ms=0
 log.retention.hours=168
 `;
 }
-
-const LOG4J = `log4j.rootLogger=WARN, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-`;
 
 async function waitUntilReady(bootstrap: string, exited: Promise<number | null>, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../core/kafka-client.ts';
 import { describe, expect, inject, it } from 'vitest';
 
 describe('the test broker', () => {
   it('carries a message from a kafkajs producer to a kafkajs consumer', async () => {
-    const kafka = new Kafka({ brokers: inject('kafkaBrokers'), clientId: 'roundtrip-test', logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ brokers: inject('kafkaBrokers'), clientId: 'roundtrip-test' });
     const topic = `roundtrip-${randomUUID()}`;
     const admin = kafka.admin();
     await admin.connect();

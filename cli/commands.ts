@@ -11,6 +11,8 @@ import { districtsCommand } from './commands/districts.ts';
 import { areaCellsCommand } from './commands/area-cells.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { devicesCommand } from './commands/devices.ts';
+import { keysCommand } from './commands/keys.ts';
+import { eraseCommand } from './commands/erase.ts';
 
 /** Every `fleetlake` subcommand, in the order `fleetlake --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -25,5 +27,7 @@ export const COMMANDS: readonly Command[] = [
   estimateCommand,
   serveCommand,
   districtsCommand,
+  keysCommand,
+  eraseCommand,
   areaCellsCommand,
 ];

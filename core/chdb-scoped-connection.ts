@@ -1,5 +1,5 @@
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+import { createRequire } from 'node:module';
 
 type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 type Settings = Record<string, unknown> | undefined;
@@ -50,6 +50,8 @@ interface ScopedSession {
 function createSession(path: string, defaults: ReadonlyMap<string, string>): ScopedSession {
   // chdb types its Connection against @clickhouse/client-common, which @clickhouse/client
   // now bundles as its own copy: the same interface under two module identities.
+  // Loaded on first use, as core/clickhouse.ts loads the engine: only processes that open a lake carry its native library.
+  const { createChdbConnection } = createRequire(import.meta.url)('chdb/connection') as typeof import('chdb/connection');
   const connection = createChdbConnection({ path }) as unknown as Connection;
   const changed = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();

@@ -1,11 +1,12 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { Session } from 'chdb';
+import { createRequire } from 'node:module';
+import type { Session } from 'chdb';
 import { resolve } from 'node:path';
 import type { FleetlakeConfig } from './config.ts';
 import { createScopedChdbConnection } from './chdb-scoped-connection.ts';
 import { DataDirBusyError, lockDataDir } from './data-dir-lock.ts';
 import { FleetlakeError, errorMessage } from './errors.ts';
-import { writeEmbeddedStorageConfig } from './storage-config.ts';
+import { configuredColdS3, writeEmbeddedStorageConfig } from './storage-config.ts';
 
 export type { ClickHouseClient } from '@clickhouse/client';
 
@@ -63,10 +64,17 @@ export interface OpenOptions {
  * an `@clickhouse/client` client, so the same code and SQL run in both modes.
  */
 export function openClickHouse(config: FleetlakeConfig, options: OpenOptions = {}): ClickHouse {
-  const { url, user, password, data_dir: dataDir, request_timeout: timeout } = config.clickhouse;
+  const { url, user, password, data_dir: dataDir, request_timeout: timeout, cluster } = config.clickhouse;
   if (url) return openServer(url, user, password, timeout.ms);
+  if (cluster !== '') {
+    throw new FleetlakeError('CONFIG_INVALID', {
+      detail:
+        `config: clickhouse.cluster = ${cluster} needs a ClickHouse server of that cluster in clickhouse.url (CLICKHOUSE_URL): ` +
+        'the embedded engine has no Keeper and cannot host Replicated tables. `fleetlake migrate --print` shows the cluster DDL without one',
+    });
+  }
   try {
-    return openEmbedded(dataDir, timeout.ms);
+    return openEmbedded(dataDir, timeout.ms, config.storage);
   } catch (err) {
     if (!(options.readThroughOwner && err instanceof DataDirBusyError && err.owner.http)) throw err;
     options.onRedirect?.(`the embedded lake in ${resolve(dataDir)} is owned by process ${err.owner.pid}; reading it through ${err.owner.http}`);
@@ -100,15 +108,26 @@ function openServer(url: string, user: string, password: string, requestTimeoutM
   };
 }
 
-function openEmbedded(dataDir: string, requestTimeoutMs: number): ClickHouse {
+/**
+ * The engine is loaded when a process first opens an embedded lake, not when
+ * it imports this module: its native library adds about 200 MB of resident
+ * memory, which commands that never open a lake (generate, broker, estimate)
+ * should not carry.
+ */
+function loadChdb(): typeof import('chdb') {
+  return createRequire(import.meta.url)('chdb') as typeof import('chdb');
+}
+
+function openEmbedded(dataDir: string, requestTimeoutMs: number, storage: FleetlakeConfig['storage']): ClickHouse {
   const path = resolve(dataDir);
   const lock = lockDataDir(path);
   let session: Session;
   try {
+    const { Session } = loadChdb();
     // The engine reads server configuration (the storage policy) only when it
     // starts, so a Session with --config-file must be the first to open the path.
     session = new Session(path, {
-      connectionArgs: [`--config-file=${writeEmbeddedStorageConfig(path)}`, '--geotoh3_argument_order=lat_lon'],
+      connectionArgs: [`--config-file=${writeEmbeddedStorageConfig(path, configuredColdS3(storage))}`, '--geotoh3_argument_order=lat_lon'],
     });
   } catch (err) {
     lock.release();

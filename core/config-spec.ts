@@ -1,4 +1,5 @@
 import { parseDuration, DURATION_HELP, type Duration } from './duration.ts';
+import { KAFKA_COMPRESSIONS } from './kafka-codecs.ts';
 import { TOPICS } from './names.ts';
 
 /**
@@ -20,8 +21,8 @@ const str = (doc: string, def: string, env?: string): FieldSpec<string> => ({
   parse: (raw) => (typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined),
 });
 
-const optionalUrl = (doc: string, env: string): FieldSpec<string | undefined> => ({
-  default: undefined, env, doc, allowed: 'an http:// or https:// URL, or empty for the embedded engine',
+const optionalUrl = (doc: string, env: string, emptyMeans = 'the embedded engine'): FieldSpec<string | undefined> => ({
+  default: undefined, env, doc, allowed: `an http:// or https:// URL, or empty for ${emptyMeans}`,
   parse: (raw) => {
     if (raw === undefined || raw === null || raw === '') return undefined;
     if (typeof raw !== 'string') return undefined;
@@ -65,6 +66,12 @@ const brokerList = (doc: string, env: string): FieldSpec<string[]> => ({
   },
 });
 
+/** An unquoted ClickHouse identifier (it is written into DDL), or empty for "none". */
+const identifier = (doc: string, env: string): FieldSpec<string> => ({
+  default: '', env, doc, allowed: 'a ClickHouse identifier (letters, digits, _; not starting with a digit), or empty',
+  parse: (raw) => (typeof raw === 'string' && /^([A-Za-z_][A-Za-z0-9_]*)?$/.test(raw) ? raw : undefined),
+});
+
 const oneOf = <T extends string>(doc: string, def: T, values: readonly T[], env?: string): FieldSpec<T> => ({
   default: def, env, doc, allowed: `one of ${values.join(', ')}`,
   parse: (raw) => (typeof raw === 'string' && (values as readonly string[]).includes(raw) ? (raw as T) : undefined),
@@ -77,6 +84,10 @@ export const CONFIG_SPEC = {
     password: str('ClickHouse password (server mode)', '', 'CLICKHOUSE_PASSWORD'),
     data_dir: str('data directory of the embedded engine', './data', 'FLEETLAKE_DATA_DIR'),
     request_timeout: duration('how long one ClickHouse request may take', '300s', 'CLICKHOUSE_REQUEST_TIMEOUT'),
+    cluster: identifier(
+      'ClickHouse cluster (a remote_servers name) to create the schema on: Replicated tables per shard behind Distributed ones, DDL ON CLUSTER (docs/cluster.md); empty = one node',
+      'FLEETLAKE_CLICKHOUSE_CLUSTER',
+    ),
   },
   kafka: {
     brokers: brokerList('Kafka/Redpanda bootstrap brokers; empty means no broker', 'KAFKA_BROKERS'),
@@ -88,6 +99,18 @@ export const CONFIG_SPEC = {
   retention: {
     hot: duration('how long positions stay on the hot volume before moving to cold', '30d', 'FLEETLAKE_RETENTION_HOT'),
     delete_after: duration('how long positions are kept at all', '7y', 'FLEETLAKE_RETENTION_DELETE_AFTER'),
+  },
+  storage: {
+    cold_s3_endpoint: optionalUrl(
+      'S3-compatible endpoint of the cold volume in embedded mode (a server reads its own config: docs/storage.md); empty keeps cold on local disk',
+      'FLEETLAKE_COLD_S3_ENDPOINT',
+      'local disk',
+    ),
+    cold_s3_bucket: str('bucket of the cold volume (with cold_s3_endpoint)', '', 'FLEETLAKE_COLD_S3_BUCKET'),
+    cold_s3_prefix: str('key prefix of the cold volume in its bucket; one lake per prefix', 'fleetlake/cold/', 'FLEETLAKE_COLD_S3_PREFIX'),
+    cold_s3_access_key_id: str('access key id for the cold volume\'s bucket', '', 'FLEETLAKE_COLD_S3_ACCESS_KEY_ID'),
+    cold_s3_secret_access_key: str('secret access key for the cold volume\'s bucket', '', 'FLEETLAKE_COLD_S3_SECRET_ACCESS_KEY'),
+    cold_s3_region: str('region of the cold volume\'s bucket', 'us-east-1', 'FLEETLAKE_COLD_S3_REGION'),
   },
   ingest: {
     group_id: str('Kafka consumer group of the ingest processes; processes in one group share the partitions', 'fleetlake-ingest', 'FLEETLAKE_INGEST_GROUP'),
@@ -120,6 +143,11 @@ export const CONFIG_SPEC = {
     query_timeout: duration('time budget of one API query in ClickHouse; past it ClickHouse cancels the query and the API answers 504', '10s', 'FLEETLAKE_API_QUERY_TIMEOUT'),
     district_lookback: duration('a vehicle counts in a district at instant ts when its last position at most this long before ts is inside', '5m', 'FLEETLAKE_API_DISTRICT_LOOKBACK'),
     max_track_points: int('most points one track request returns', 100_000, 1, 10_000_000, 'FLEETLAKE_API_MAX_TRACK_POINTS'),
+    auth: oneOf('API keys on /v1: required, or off (loopback only); auto = off on a loopback host, required on any other', 'auto', ['auto', 'required', 'off'] as const, 'FLEETLAKE_API_AUTH'),
+    rate_limit: int('requests one API key (or, without a key, one address) may make per api.rate_window; 0 = no limit', 600, 0, 1_000_000, 'FLEETLAKE_API_RATE_LIMIT'),
+    rate_window: duration('the window api.rate_limit counts requests in', '1m', 'FLEETLAKE_API_RATE_WINDOW'),
+    max_concurrent_queries: int('heavy queries (area, track, heatmap, count) one API key may run at once; more get 429', 4, 1, 1000, 'FLEETLAKE_API_MAX_CONCURRENT_QUERIES'),
+    metrics: oneOf('who may read /metrics: loopback (requests from this machine only) or open', 'loopback', ['loopback', 'open'] as const, 'FLEETLAKE_API_METRICS'),
   },
   generator: {
     vehicles: int('vehicles in the simulated fleet (`fleetlake generate --vehicles`)', 1000, 1, 10_000_000, 'FLEETLAKE_GENERATOR_VEHICLES'),
@@ -129,7 +157,7 @@ export const CONFIG_SPEC = {
     districts: str('GeoJSON districts of the simulated city; empty = the built-in Montréal districts', '', 'FLEETLAKE_GENERATOR_DISTRICTS'),
     cross_district_share: num('share of trips whose destination is outside the vehicle\'s home district', 0.1, 0, 1, 'FLEETLAKE_GENERATOR_CROSS_DISTRICT_SHARE'),
     gps_noise_m: num('radius of the simulated GPS error, metres', 4, 0, 100, 'FLEETLAKE_GENERATOR_GPS_NOISE_M'),
-    compression: oneOf('compression of generated Kafka batches', 'gzip', ['gzip', 'none'] as const, 'FLEETLAKE_GENERATOR_COMPRESSION'),
+    compression: oneOf('compression of generated Kafka batches (every one is read by ingest); lz4 costs the least CPU end to end (bench:codecs)', 'lz4', KAFKA_COMPRESSIONS, 'FLEETLAKE_GENERATOR_COMPRESSION'),
   },
   gateway: {
     host: str('address the device listeners bind to (all three protocols)', '0.0.0.0', 'FLEETLAKE_GATEWAY_HOST'),

@@ -96,6 +96,11 @@ function readConfigFile(file: string | undefined, cwd: string): { path?: string;
 }
 
 function checkCrossFieldRules(config: FleetlakeConfig): void {
+  if (config.storage.cold_s3_endpoint && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(config.storage.cold_s3_bucket)) {
+    throw new FleetlakeError('CONFIG_INVALID', {
+      detail: `config: storage.cold_s3_endpoint is set, so storage.cold_s3_bucket (FLEETLAKE_COLD_S3_BUCKET) must name a bucket (3 to 63 of a-z 0-9 . -), not ${JSON.stringify(config.storage.cold_s3_bucket)}`,
+    });
+  }
   const { hot, delete_after } = config.retention;
   if (hot.ms >= delete_after.ms) {
     throw new FleetlakeError('CONFIG_INVALID', {

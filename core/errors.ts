@@ -6,7 +6,11 @@
 export const ERROR_CODES = {
   CONFIG_INVALID: { status: 500, template: '{detail}' },
   CONFIG_FILE_UNREADABLE: { status: 500, template: 'cannot read config file {path}: {detail}' },
-  CLICKHOUSE_UNAVAILABLE: { status: 503, template: 'ClickHouse is unavailable: {detail}' },
+  CLICKHOUSE_UNAVAILABLE: {
+    status: 503,
+    template: 'ClickHouse is unavailable: {detail}',
+    public: 'ClickHouse is unavailable; try again later (the server log has the details under this request_id)',
+  },
   EMBEDDED_DATA_DIR_BUSY: { status: 500, template: '{detail}' },
   MIGRATION_CHECKSUM_MISMATCH: {
     status: 500,
@@ -21,6 +25,10 @@ export const ERROR_CODES = {
   },
   USAGE: { status: 400, template: '{detail}' },
   BROKER_UNAVAILABLE: { status: 503, template: 'Kafka broker: {detail}' },
+  PERMANENT_FAILURE: {
+    status: 500,
+    template: '{what} failed with {cause}, which retrying cannot fix: {action}. Nothing past what was stored is committed; start again once fixed ({detail})',
+  },
   JAVA_MISSING: { status: 500, template: '{detail}' },
   API_BAD_REQUEST: { status: 400, template: '{detail}' },
   API_INVALID_AREA: { status: 400, template: '{detail}' },
@@ -29,13 +37,29 @@ export const ERROR_CODES = {
   API_PERIOD_TOO_LONG: { status: 400, template: 'the period {from} .. {to} spans {length}; at most {max} is allowed (api.max_period): split it' },
   API_LIMIT_TOO_HIGH: { status: 400, template: 'limit {limit} is above the cap of {max} ({setting})' },
   API_NOT_FOUND: { status: 404, template: '{detail}' },
+  API_UNAUTHORIZED: { status: 401, template: '{detail}' },
+  API_FORBIDDEN: { status: 403, template: 'this API key lacks the {scope} scope that {route} needs: create a key with --scopes {scope}' },
+  API_ERASURE_FORBIDDEN: { status: 403, template: 'the API key {key} is restricted to {restriction}: it cannot erase vehicle {id}; use an unrestricted admin key' },
+  API_FORBIDDEN_METRICS: { status: 403, template: '/metrics answers this machine only (api.metrics = loopback): scrape it locally or set api.metrics = open' },
+  API_PAYLOAD_TOO_LARGE: { status: 413, template: 'the request body is larger than {max} bytes; send a smaller area (api.max_vertices bounds it)' },
+  API_URI_TOO_LONG: { status: 414, template: 'a path parameter is longer than {max} characters' },
+  API_UNSUPPORTED_MEDIA_TYPE: { status: 415, template: 'send the body as application/json' },
+  API_RATE_LIMITED: { status: 429, template: '{detail}' },
   API_DISTRICT_NOT_FOUND: { status: 404, template: 'district {id} is not known; GET /v1/districts lists them' },
   API_QUERY_TIMEOUT: {
     status: 504,
     template: 'the {query} query ran past its time budget of {budget} (api.query_timeout) and ClickHouse cancelled it; narrow the area or the period',
   },
-  API_QUERY_FAILED: { status: 502, template: 'ClickHouse failed the {query} query: {detail}' },
-  API_SCHEMA_MISSING: { status: 503, template: 'the lake has no {tables}: run `fleetlake migrate` first' },
+  API_QUERY_FAILED: {
+    status: 502,
+    template: 'ClickHouse failed the {query} query: {detail}',
+    public: 'ClickHouse failed the {query} query (the server log has the details under this request_id)',
+  },
+  API_SCHEMA_MISSING: {
+    status: 503,
+    template: 'the lake has no {tables}: run `fleetlake migrate` first',
+    public: 'the lake is missing tables this request reads: run `fleetlake migrate` first (the server log names them under this request_id)',
+  },
   INGEST_NO_BROKER: {
     status: 500,
     template: 'the kafka source needs a broker: set KAFKA_BROKERS (or kafka.brokers in fleetlake.yaml), or import a file with --source file:PATH',
@@ -51,7 +75,7 @@ export const ERROR_CODES = {
   GATEWAY_PORT_BUSY: { status: 500, template: 'the {protocol} listener cannot bind {host}:{port}: {detail}; pick another with --{protocol}-port or stop what holds it' },
   CALIBRATION_INVALID: { status: 500, template: 'calibration file {path}: {detail}' },
   CALIBRATION_NO_DATA: { status: 500, template: 'cannot calibrate: {detail}' },
-} as const satisfies Record<string, { status: number; template: string }>;
+} as const satisfies Record<string, { status: number; template: string; public?: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -66,6 +90,16 @@ export class FleetlakeError extends Error {
     this.code = code;
     this.status = ERROR_CODES[code].status;
     this.vars = vars;
+  }
+
+  /**
+   * What an API client may read: the message, or for failures whose message
+   * carries server internals (ClickHouse text, addresses, table names) a
+   * template without them; the full message goes to the log.
+   */
+  get publicMessage(): string {
+    const entry: { readonly status: number; readonly public?: string } = ERROR_CODES[this.code];
+    return entry.public === undefined ? this.message : formatTemplate(entry.public, this.vars);
   }
 }
 

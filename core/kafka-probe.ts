@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from './kafka-client.ts';
 
 /**
  * One attempt to reach a Kafka cluster: connect, then ask for its metadata.
@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
  * stops promptly when asked to. Throws what went wrong.
  */
 export async function probeKafka(brokers: readonly string[], requestTimeoutMs = 5000): Promise<void> {
-  const admin = new Kafka({ brokers: [...brokers], clientId: 'fleetlake-probe', logLevel: logLevel.NOTHING, retry: { retries: 0 }, requestTimeout: requestTimeoutMs }).admin();
+  const admin = createKafkaClient({ brokers, clientId: 'fleetlake-probe', retries: 0, requestTimeoutMs }).admin();
   try {
     await admin.connect();
     await admin.describeCluster();

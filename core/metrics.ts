@@ -18,6 +18,7 @@ export const METRIC_DEFINITIONS = {
   ingestFreshnessSeconds: { kind: 'gauge', name: 'fleetlake_ingest_freshness_seconds', help: 'now minus the newest event time ingested', labels: [] },
   ingestBufferedMessages: { kind: 'gauge', name: 'fleetlake_ingest_buffered_messages', help: 'messages read from the source and held in memory, not yet committed', labels: [] },
   ingestPausedPartitions: { kind: 'gauge', name: 'fleetlake_ingest_paused_partitions', help: 'partitions not being fetched because ingest is behind (back-pressure)', labels: [] },
+  ingestStoppedPartitions: { kind: 'gauge', name: 'fleetlake_ingest_stopped_partitions', help: 'partitions stopped at a record batch no codec here can decode; the others go on', labels: [] },
   apiRequestSeconds: { kind: 'histogram', name: 'fleetlake_api_request_seconds', help: 'query API request latency by route and status', labels: ['route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.3, 1, 3, 10] },
   apiQueryRowsRead: { kind: 'counter', name: 'fleetlake_api_query_rows_read_total', help: 'rows ClickHouse read for API queries, by named query', labels: ['query'] },
   apiQueryTimeouts: { kind: 'counter', name: 'fleetlake_api_query_timeouts_total', help: 'API queries ClickHouse cancelled at their time budget, by named query', labels: ['query'] },

@@ -14,6 +14,9 @@ export const TABLES = {
   districts: `${DATABASE}.districts`,
   devices: `${DATABASE}.devices`,
   deviceFrames: `${DATABASE}.device_frames`,
+  apiKeys: `${DATABASE}.api_keys`,
+  vehicleGroups: `${DATABASE}.vehicle_groups`,
+  apiAudit: `${DATABASE}.api_audit`,
   migrations: `${DATABASE}.schema_migrations`,
 } as const;
 
@@ -51,5 +54,6 @@ export const INGEST_METRIC_SERIES = {
   freshness_seconds: 'now minus the newest event time ingested',
   buffered_messages: 'messages read from the source and held in memory, not yet committed',
   paused_partitions: 'partitions not being fetched because ingest is behind (back-pressure)',
+  stopped_partitions: 'partitions stopped at a record batch no codec here can decode; the others go on',
 } as const;
 export type IngestMetricSeries = keyof typeof INGEST_METRIC_SERIES;

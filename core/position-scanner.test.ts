@@ -107,6 +107,7 @@ describe('scanPosition', () => {
     ['speed above 400', { speed: '400.1' }],
     ['heading just under 360', { heading: '359.999999' }],
     ['heading 360', { heading: '360' }],
+    ['heading just over 360', { heading: '360.000001' }],
     ['a 64-character id', { id: 'v'.repeat(64) }],
     ['a 65-character id', { id: 'v'.repeat(65) }],
     ['an empty id', { id: '' }],

@@ -77,7 +77,7 @@ function scanCompact(bytes: Buffer, bounds: TimeBounds | undefined): PositionChe
   const speed = readNumber(bytes, expect(bytes, numberEnd, SPEED));
   if (!(speed >= 0 && speed <= MAX_SPEED_KMH)) return undefined;
   const heading = readNumber(bytes, expect(bytes, numberEnd, HEADING));
-  if (!(heading >= 0 && heading < 360)) return undefined;
+  if (!(heading >= 0 && heading <= 360)) return undefined;
   i = numberEnd;
 
   let vehicleType = '';
@@ -99,7 +99,7 @@ function scanCompact(bytes: Buffer, bounds: TimeBounds | undefined): PositionChe
       lat,
       lon,
       speed_kmh: speed,
-      heading_deg: heading,
+      heading_deg: heading === 360 ? 0 : heading,
       vehicle_type: vehicleType,
     },
   };

@@ -24,7 +24,8 @@ const bad: [string, Record<string, unknown>, RejectReason][] = [
   ['lat above 90', { ...good, lat: 90.5 }, 'lat_out_of_range'],
   ['lon below -180', { ...good, lon: -180.1 }, 'lon_out_of_range'],
   ['negative speed', { ...good, speed_kmh: -1 }, 'speed_out_of_range'],
-  ['heading 360', { ...good, heading_deg: 360 }, 'heading_out_of_range'],
+  ['heading above 360', { ...good, heading_deg: 360.5 }, 'heading_out_of_range'],
+  ['negative heading', { ...good, heading_deg: -0.5 }, 'heading_out_of_range'],
   ['vehicle_type upper case', { ...good, vehicle_type: 'Van' }, 'bad_vehicle_type'],
 ];
 
@@ -39,6 +40,12 @@ describe('the position contract', () => {
     const withExtra = { ...good, odometer_km: 1234, driver: { id: 7 } };
     expect(checkPosition(withExtra).ok).toBe(true);
     expect(validateWithSchema(withExtra)).toBe(true);
+  });
+
+  it('accepts heading 360, north as many devices send it, as 0', () => {
+    const north = { ...good, heading_deg: 360 };
+    expect(checkPosition(north)).toMatchObject({ ok: true, position: { heading_deg: 0 } });
+    expect(validateWithSchema(north)).toBe(true);
   });
 
   it('makes vehicle_type optional', () => {

@@ -86,7 +86,7 @@ export function checkPosition(value: unknown, bounds?: TimeBounds): PositionChec
   if (latN! < -90 || latN! > 90) return refuse('lat_out_of_range', `lat ${latN} is outside -90..90`);
   if (lonN! < -180 || lonN! > 180) return refuse('lon_out_of_range', `lon ${lonN} is outside -180..180`);
   if (speedN! < 0 || speedN! > MAX_SPEED_KMH) return refuse('speed_out_of_range', `speed_kmh ${speedN} is outside 0..${MAX_SPEED_KMH}`);
-  if (headingN! < 0 || headingN! >= 360) return refuse('heading_out_of_range', `heading_deg ${headingN} is outside 0..<360`);
+  if (headingN! < 0 || headingN! > 360) return refuse('heading_out_of_range', `heading_deg ${headingN} is outside 0..360`);
   if (vehicle_type !== undefined && vehicle_type !== null) {
     if (typeof vehicle_type !== 'string') return refuse('wrong_type', 'vehicle_type must be a string');
     if (!VEHICLE_TYPE.test(vehicle_type)) return refuse('bad_vehicle_type', 'vehicle_type must be 1 to 32 of a-z 0-9 _ -');
@@ -105,7 +105,8 @@ export function checkPosition(value: unknown, bounds?: TimeBounds): PositionChec
       lat: latN!,
       lon: lonN!,
       speed_kmh: speedN!,
-      heading_deg: headingN!,
+      // Devices send 360 for north as often as 0: the same direction, stored once as 0.
+      heading_deg: headingN === 360 ? 0 : headingN!,
       vehicle_type: typeof vehicle_type === 'string' ? vehicle_type : '',
       ...extras.extras,
     },

@@ -97,6 +97,13 @@ describe('every panel query against a lake with fleet and ingest data', () => {
     }
   });
 
+  it('Fleet: API access lists each route the API was called on, by key, from the audit trail', async () => {
+    const access = await panelResult('fleetlake-fleet', 'API access');
+    const col = (name: string) => access.columns.findIndex((c) => c.name === name);
+    const routes = access.rows.map((r) => `${String(r[col('api_key')])} ${String(r[col('route')])} ${String(r[col('requests')])}`).sort();
+    expect(routes).toEqual(['local (auth off) /v1/area-query 1', 'local (auth off) /v1/vehicles/:id/track 1', 'local (auth off) /v1/vehicles/latest 1']);
+  });
+
   it('Ingest: every refused message is counted, and freshness is seconds', async () => {
     const [[rejects]] = (await panelResult('fleetlake-ingest', 'Rejected messages in period')).rows as [[string]];
     expect(Number(rejects)).toBe(seeded.refused);

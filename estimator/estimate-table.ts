@@ -45,6 +45,7 @@ export function renderEstimateTable(e: Estimate): string {
       ['H3 cells touched / in service area', `${aq.cells_touched} / ${Math.round(aq.service_cells)} (${formatPercent(aq.share_of_cells)})`],
       ['rows scanned (up to, with granule rounding)', `${formatCount(aq.rows_scanned)} (${formatCount(aq.rows_scanned_max)})`],
     ]),
+    ...clusterSection(e),
     `Storage at the end of each year (hot ${i.hot_period}, then cold until ${i.retention}; × ${i.replicas} replica(s))`,
     ...grid(
       ['year', 'vehicles', 'events/s avg', 'hot', 'cold', 'total'],
@@ -60,6 +61,22 @@ export function renderEstimateTable(e: Estimate): string {
     `Monthly cost at full retention: ${money(e.monthly_cost_total)}; that year: ${money(e.yearly_cost_total)}`,
   ];
   return out.join('\n') + '\n';
+}
+
+function clusterSection(e: Estimate): string[] {
+  const c = e.cluster;
+  const i = e.inputs;
+  const seconds = (n: number) => `${significant(n, 3)} s`;
+  const shape = c.shards === 1 && c.replicas === 1 ? 'one node' : `${c.shards} shard(s) × ${c.replicas} replicas = ${c.clickhouse_nodes} ClickHouse nodes`;
+  return section(`Cluster sizing (area query over ${i.target_query_period} in ${i.target_query_seconds} s; ${i.node_disk_gb} GB disk per node; docs/cluster.md)`, [
+    ['ClickHouse', shape],
+    ['shards needed for latency / disk / inserts', `${c.shards_for_latency} / ${c.shards_for_disk} / ${c.shards_for_inserts}${c.binding_limit === 'none' ? '' : ` (${c.binding_limit} sets it)`}`],
+    ['area query rows, answer on one node → on the cluster', `${formatCount(c.query_rows)}, ${seconds(c.query_seconds_one_node)} → ${seconds(c.query_seconds_cluster)}`],
+    ['hot data per node (one copy of its shard)', formatBytes(c.hot_bytes_per_node)],
+    ['Keeper nodes', c.keeper_nodes === 0 ? 'none (no replication)' : String(c.keeper_nodes)],
+    [`brokers (replication factor ${i.broker_replication_factor})`, String(c.brokers)],
+    ['one node carries up to', `${formatCount(c.single_node_max_vehicles)} vehicles (then ${c.single_node_limit} runs out first)`],
+  ]);
 }
 
 function section(title: string, rows: readonly [string, string][]): string[] {

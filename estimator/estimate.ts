@@ -1,5 +1,6 @@
 import { areaQuery, type AreaQuery } from './area-query-model.ts';
 import type { Calibration } from './calibration.ts';
+import { clusterSizing, type ClusterSizing } from './cluster-model.ts';
 import { costByYear, type CostItems, type YearCost } from './cost-model.ts';
 import { computeLoad, type Load } from './load-model.ts';
 import type { Scenario } from './scenario.ts';
@@ -18,6 +19,7 @@ export interface Estimate extends Load {
   /** Monthly partitions alive at full retention: ceil(retention in months) + 1 (the current one). */
   readonly partitions_held: number;
   readonly area_query: AreaQuery;
+  readonly cluster: ClusterSizing;
   readonly storage_bytes_by_year: readonly YearStorage[];
   readonly cost_by_year: readonly YearCost[];
   readonly monthly_cost: CostItems;
@@ -49,6 +51,7 @@ export function estimate(s: Scenario, calibration: Calibration): Estimate {
     new_partitions_per_day: 1 / DAYS_PER_MONTH,
     partitions_held: Math.ceil(s.retention.ms / 86_400_000 / DAYS_PER_MONTH - 1e-9) + 1,
     area_query: areaQuery(s, load.events_per_second_peak),
+    cluster: clusterSizing(s, calibration),
     storage_bytes_by_year: storage,
     cost_by_year: costs,
     monthly_cost: last.monthly,

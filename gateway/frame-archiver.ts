@@ -4,6 +4,7 @@ import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
 import type { IngestSource, SourceMessage, SourceSink, StreamRef } from '../ingest/types.ts';
+import { ONE_NODE, type WriteConsistency } from '../ingest/write-consistency.ts';
 import { decodeFrameRecord, type FrameRecord } from './frame-record.ts';
 import { FRAME_COLUMNS, frameRowTsv } from './frame-table.ts';
 
@@ -13,6 +14,8 @@ export interface FrameArchiverOptions {
   readonly client: ClickHouseClient;
   readonly logger: Logger;
   readonly signal: AbortSignal;
+  /** What the inserts add on a ClickHouse cluster (ingest's own: through Distributed in the foreground, so the token reaches every shard). */
+  readonly consistency?: WriteConsistency;
   /** Frames per insert at most (default 5,000). */
   readonly batchRows?: number;
   /** Longest a frame waits for its insert (default 1 s). */
@@ -35,6 +38,7 @@ export async function runFrameArchiver(options: FrameArchiverOptions): Promise<n
   const { source, client, logger } = options;
   const batchRows = options.batchRows ?? 5000;
   const maxWaitMs = options.maxWaitMs ?? 1000;
+  const consistency = options.consistency ?? ONE_NODE;
   const lanes = new Map<string, { stream: StreamRef; messages: SourceMessage[] }>();
   let room: (() => void) | undefined;
   let stored = 0;
@@ -69,7 +73,7 @@ export async function runFrameArchiver(options: FrameArchiverOptions): Promise<n
       }
       if (records.length > 0) {
         const result = await client.exec({
-          query: `INSERT INTO ${TABLES.deviceFrames} (${FRAME_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = '${`frames:${lane.stream.id}:${first}-${last}`.replace(/[\\']/g, '')}' FORMAT TabSeparated`,
+          query: `INSERT INTO ${TABLES.deviceFrames} (${FRAME_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = '${`frames:${lane.stream.id}:${first}-${last}`.replace(/[\\']/g, '')}'${consistency.batchInsertSettings} FORMAT TabSeparated`,
           values: Readable.from([records.map(frameRowTsv).join('')]),
         });
         result.stream.destroy();

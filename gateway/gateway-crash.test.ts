@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../core/kafka-client.ts';
 import { encodePosition, parsePosition, type Position } from '../core/position.ts';
 import { backfillMessages } from '../generator/backfill.ts';
 import { fleetRoster } from '../generator/roster.ts';
@@ -75,7 +75,7 @@ describe('the gateway killed mid-stream', () => {
     // The kill did hit devices mid-packet: they had to send again.
     expect(sink.stats.resends).toBeGreaterThan(0);
 
-    const kafka = new Kafka({ brokers: inject('kafkaBrokers'), clientId: `gateway-crash-${suffix}`, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ brokers: inject('kafkaBrokers'), clientId: `gateway-crash-${suffix}` });
     const key = (p: Position) => `${p.vehicle_id}@${p.ts_ms}`;
     const wanted = new Set(positions.map(key));
     const seen = new Set<string>();

@@ -4,7 +4,7 @@ import { loadDistricts } from '../core/districts.ts';
 import { parseDuration } from '../core/duration.ts';
 import { FLEET_LIMITS, type FleetOptions } from './fleet-options.ts';
 import type { Schedule } from './run.ts';
-import type { KafkaCompression } from './sinks/kafka-sink.ts';
+import { KAFKA_COMPRESSIONS, type KafkaCompression } from '../core/kafka-codecs.ts';
 import { parseSinkSpec, SINK_SPEC_HELP, type SinkSpec } from './sinks/open-sink.ts';
 import { parseMix } from './vehicle-types.ts';
 
@@ -31,6 +31,7 @@ export const GENERATE_FLAGS = {
   'records-per-packet': { type: 'string' },
   'ack-timeout': { type: 'string' },
   'devices-csv': { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 export type GenerateFlagValues = { readonly [K in keyof typeof GENERATE_FLAGS]?: string };
@@ -45,7 +46,12 @@ export interface GenerateCommandOptions {
   readonly device: { readonly maxRecordsPerPacket: number; readonly ackTimeoutMs: number };
   /** Write the registry rows of the simulated devices to this CSV file and stop (device sinks). */
   readonly devicesCsv?: string;
+  /** Worker threads (null and kafka sinks only). */
+  readonly workers: number;
 }
+
+/** More threads than this only queue for the same cores. */
+const MAX_WORKERS = 64;
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -101,8 +107,16 @@ export function parseGenerateFlags(flags: GenerateFlagValues, config: Pick<Fleet
   const sink = parseSinkSpec(sinkText);
   if (!sink) throw bad(`${flags.sink === undefined ? 'generator.sink' : '--sink'} must be ${SINK_SPEC_HELP}, not "${sinkText}"`);
   const compression = flags.compression ?? g.compression;
-  if (compression !== 'gzip' && compression !== 'none') throw bad(`--compression must be gzip or none, not "${compression}"`);
+  if (!isKafkaCompression(compression)) throw bad(`--compression must be one of ${KAFKA_COMPRESSIONS.join(', ')}, not "${compression}"`);
   const districtsFile = flags.districts ?? g.districts;
+  const workers = whole('workers', flags.workers, 1, 1, MAX_WORKERS);
+  if (workers > 1 && sink.kind !== 'null' && sink.kind !== 'kafka') {
+    const why =
+      sink.kind === 'device'
+        ? "a device sink keeps each tracker's connection in this thread; split a large simulated fleet between processes with --instances"
+        : `into ${sink.kind === 'file' ? 'a file' : 'stdout'}, lines of several workers would interleave and the stream would no longer be the same byte for byte`;
+    throw bad(`--workers ${workers} needs --sink null or kafka: ${why}`);
+  }
 
   return {
     fleet: {
@@ -125,6 +139,7 @@ export function parseGenerateFlags(flags: GenerateFlagValues, config: Pick<Fleet
     sink,
     batchSize: whole('batch-size', flags['batch-size'], 10_000, 1, 1_000_000),
     compression,
+    workers,
     device: deviceBehaviour(flags, sink, { duration, whole, bad }),
     devicesCsv: flags['devices-csv'],
   };
@@ -159,4 +174,8 @@ function parseSchedule(
   const toMs = to !== undefined ? p.time('to', to) : fromMs + p.duration('duration', duration!);
   if (toMs <= fromMs) throw p.bad(`--to ${to} must be after --from ${from}`);
   return { kind: 'backfill', fromMs, toMs };
+}
+
+function isKafkaCompression(name: string): name is KafkaCompression {
+  return (KAFKA_COMPRESSIONS as readonly string[]).includes(name);
 }

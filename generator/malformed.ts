@@ -50,7 +50,7 @@ export function malform(value: string, kind: MalformedKind, random: Random): str
       p.speed_kmh = one(-1 - Math.round(random.float() * 100) / 10, 401 + random.int(10_000));
       break;
     case 'heading_out_of_range':
-      p.heading_deg = one(360, 360 + random.int(360), -1 - random.int(359));
+      p.heading_deg = one(360.5, 361 + random.int(360), -1 - random.int(359));
       break;
     case 'bad_vehicle_type':
       p.vehicle_type = one('Van', 'delivery van', 't'.repeat(33), '');

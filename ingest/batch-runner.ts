@@ -44,6 +44,7 @@ export function createBatchRunner(options: BatchRunnerOptions) {
     const step = async <T>(name: string, fn: () => Promise<T>, countsAsInsert: boolean) => {
       let failed = 0;
       const attempt = await retryUntilDone(fn, {
+        what: `${name} of batch ${range}`,
         backoff: options.backoff,
         clock,
         signal,

@@ -1,29 +1,21 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { queryRows } from '../core/clickhouse.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { createMetrics } from '../core/metrics.ts';
 import { TABLES } from '../core/names.ts';
 import { backfillMessages } from '../generator/index.ts';
-import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { runIngest } from './run-ingest.ts';
 import { createKafkaSource, kafkaSourceOptions } from './sources/kafka.ts';
 import { duplicateRows, expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { testIngestConfig } from './testing/ingest-config.ts';
-import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
+import { useLakeAndTopics } from './testing/lake-and-topics.ts';
+import { waitFor } from './testing/kafka-topics.ts';
 
 describe('ClickHouse unavailable', () => {
-  let lake: TestLake;
-  let topics: TestTopics;
-  beforeAll(async () => {
-    lake = await openTestLake();
-    topics = await createTestTopics(inject('kafkaBrokers'), 3);
-  });
-  afterAll(async () => {
-    await topics?.close();
-    await lake?.dispose();
-  });
+  const fixture = useLakeAndTopics(3);
 
   it('retries while inserts fail for real, pauses fetching and commits nothing meanwhile, then catches up without losing or doubling a row', async () => {
+    const { lake, topics } = fixture;
     const now = Date.now();
     const all = [...backfillMessages({ vehicles: 200, seed: 11, fromMs: now - 3_600_000, toMs: now - 3_600_000 + 1_000_000, intervalMs: 5000 })];
     const before = all.slice(0, 3000);
@@ -46,8 +38,9 @@ describe('ClickHouse unavailable', () => {
     await waitFor('the first messages committed', async () => topics.committedUpTo(await topics.ends()));
     const committedBefore = await topics.committed();
 
-    // A real failure: the table is gone for every insert until it is attached again.
-    await lake.ch.client.command({ query: `DETACH TABLE ${TABLES.positions}` });
+    // A real transient failure, the one a lake under load gives: too many parts, every insert refused until merges catch up.
+    await lake.ch.client.command({ query: `SYSTEM STOP MERGES ${TABLES.positions}` });
+    await lake.ch.client.command({ query: `ALTER TABLE ${TABLES.positions} MODIFY SETTING parts_to_throw_insert = 1` });
     // Small sends make small record batches, so one fetch is about fetchBytes and the bound below is tight.
     await topics.produce(during, 300);
     await waitFor('several failed inserts', async () => (await failures()) >= 5);
@@ -65,7 +58,8 @@ describe('ClickHouse unavailable', () => {
     const reported = await queryRows<{ value: number }>(lake.ch.client, `SELECT value FROM ${TABLES.ingestMetrics} WHERE metric = 'paused_partitions' ORDER BY ts DESC LIMIT 1`);
     expect(reported).toEqual([{ value: 3 }]);
 
-    await lake.ch.client.command({ query: `ATTACH TABLE ${TABLES.positions}` });
+    await lake.ch.client.command({ query: `ALTER TABLE ${TABLES.positions} RESET SETTING parts_to_throw_insert` });
+    await lake.ch.client.command({ query: `SYSTEM START MERGES ${TABLES.positions}` });
     await waitFor('catching up', async () => topics.committedUpTo(await topics.ends()));
     await waitFor('fetching resumed', async () => (await gauge(metrics.ingestPausedPartitions)) === 0 && (await gauge(metrics.ingestBufferedMessages)) === 0);
     stop.abort();

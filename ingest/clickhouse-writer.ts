@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { TABLES } from '../core/names.ts';
 import { POSITION_COLUMNS, POSITION_INSERT_FORMAT } from './encode-batch.ts';
 import type { Reject, SourceKind } from './types.ts';
+import { ONE_NODE, type WriteConsistency } from './write-consistency.ts';
 
 /** The two idempotent writes of a batch. Both throw on any ClickHouse failure; the caller retries with the same token. */
 export interface IngestWriter {
@@ -16,11 +17,11 @@ export interface IngestWriter {
  * embedded connection turns those into session-wide `SET`s, and a token left
  * on the session would silently deduplicate the next unrelated insert.
  */
-export function createClickHouseWriter(client: ClickHouseClient): IngestWriter {
+export function createClickHouseWriter(client: ClickHouseClient, consistency: WriteConsistency = ONE_NODE): IngestWriter {
   const insert = async (table: string, columns: readonly string[], format: string, token: string, body: Buffer | string) => {
     const result = await client.exec({
       // Pinned so that a server profile turning deduplication off or inserts asynchronous cannot break exactly-once.
-      query: `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = ${quote(token)} FORMAT ${format}`,
+      query: `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = ${quote(token)}${consistency.batchInsertSettings} FORMAT ${format}`,
       values: Readable.from([body]),
     });
     result.stream.destroy();

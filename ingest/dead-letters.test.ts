@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { queryRows } from '../core/clickhouse.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
 import { REJECT_REASONS, type RejectReason } from '../core/position.ts';
 import { backfillMessages } from '../generator/index.ts';
-import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { runIngest } from './run-ingest.ts';
 import { createKafkaSource, kafkaSourceOptions } from './sources/kafka.ts';
 import { expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { testIngestConfig } from './testing/ingest-config.ts';
-import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
+import { useLakeAndTopics } from './testing/lake-and-topics.ts';
+import { waitFor } from './testing/kafka-topics.ts';
 
 const NOW = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,25 +31,17 @@ const BAD: readonly [RejectReason, string][] = [
   ['lat_out_of_range', json({ lat: 91 })],
   ['lon_out_of_range', json({ lon: -181 })],
   ['speed_out_of_range', json({ speed_kmh: 401 })],
-  ['heading_out_of_range', json({ heading_deg: 360 })],
+  ['heading_out_of_range', json({ heading_deg: 360.5 })],
   ['bad_vehicle_type', json({ vehicle_type: 'Space Shuttle' })],
   ['too_old', json({ ts: iso(NOW - 3 * 86_400_000) })],
   ['too_far_in_future', json({ ts: iso(NOW + 3_600_000) })],
 ];
 
 describe('dead letters', () => {
-  let lake: TestLake;
-  let topics: TestTopics;
-  beforeAll(async () => {
-    lake = await openTestLake();
-    topics = await createTestTopics(inject('kafkaBrokers'), 2);
-  });
-  afterAll(async () => {
-    await topics?.close();
-    await lake?.dispose();
-  });
+  const fixture = useLakeAndTopics(2);
 
   it('sends every bad message, one by one with its reason, to the DLQ topic and fleet.ingest_rejects, and ingests every good one', async () => {
+    const { lake, topics } = fixture;
     expect(new Set(BAD.map(([reason]) => reason))).toEqual(new Set(REJECT_REASONS));
     const good = [...backfillMessages({ vehicles: 50, seed: 3, fromMs: NOW - 600_000, toMs: NOW - 400_000, intervalMs: 5000 })];
     // Salt the stream: a bad message after every 100 good ones, all under keys that spread over both partitions.

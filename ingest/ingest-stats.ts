@@ -84,6 +84,7 @@ export function createIngestStats(metrics: Metrics, startMs: number): IngestStat
       if (newestTsMs !== undefined) metrics.ingestFreshnessSeconds.set((nowMs - newestTsMs) / 1000);
       metrics.ingestBufferedMessages.set(backPressure.bufferedMessages);
       metrics.ingestPausedPartitions.set(backPressure.pausedStreams);
+      metrics.ingestStoppedPartitions.set(backPressure.stoppedStreams);
     },
     totals: () => ({ rows, batches, insertFailures, rejects: { ...rejects }, newestTsMs }),
     takeWindow(nowMs) {

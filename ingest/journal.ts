@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { queryRows } from '../core/clickhouse.ts';
 import { TABLES } from '../core/names.ts';
 import type { StreamRef } from './types.ts';
+import { ONE_NODE, type WriteConsistency } from './write-consistency.ts';
 
 /** The range that owns a first offset: ours, or an earlier claim that the batch must be re-cut to. */
 export type Claim =
@@ -30,7 +31,7 @@ export interface BatchJournal {
  * every proposal older than itself. Two processes racing for the same offsets
  * (a zombie after a rebalance) therefore agree on the winner.
  */
-export function createClickHouseJournal(client: ClickHouseClient, claimant: string): BatchJournal {
+export function createClickHouseJournal(client: ClickHouseClient, claimant: string, consistency: WriteConsistency = ONE_NODE): BatchJournal {
   return {
     async claim(stream, first, last, refMs) {
       const claimId = randomUUID();
@@ -38,6 +39,7 @@ export function createClickHouseJournal(client: ClickHouseClient, claimant: stri
         table: TABLES.ingestJournal,
         values: [{ stream: stream.id, first_offset: first, last_offset: last, ref_ms: refMs, claimant, claim_id: claimId }],
         format: 'JSONEachRow',
+        clickhouse_settings: consistency.claimInsert,
       });
       const [winner] = await queryRows<{ last_offset: string; ref_ms: string; claim_id: string }>(
         client,
@@ -45,6 +47,7 @@ export function createClickHouseJournal(client: ClickHouseClient, claimant: stri
          WHERE stream = {stream:String} AND first_offset = {first:UInt64}
          ORDER BY _block_number LIMIT 1`,
         { stream: stream.id, first },
+        consistency.claimRead,
       );
       if (!winner) throw new Error(`journal: the claim of ${stream.id}:${first}-${last} is not readable back`);
       if (winner.claim_id === claimId) return { won: true, refMs };

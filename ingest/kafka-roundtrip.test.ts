@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { backfillMessages } from '../generator/index.ts';
-import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { runIngest } from './run-ingest.ts';
 import { createKafkaSource, kafkaSourceOptions } from './sources/kafka.ts';
 import { duplicateRows, expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { testIngestConfig } from './testing/ingest-config.ts';
-import { createTestTopics, type TestTopics } from './testing/kafka-topics.ts';
+import { useLakeAndTopics } from './testing/lake-and-topics.ts';
 import { createSilentLogger } from '../core/logger.ts';
 
 const POSITIONS = 200_000;
 
 describe('Kafka → ingest → ClickHouse', () => {
-  let lake: TestLake;
-  let topics: TestTopics;
-  beforeAll(async () => {
-    lake = await openTestLake();
-    topics = await createTestTopics(inject('kafkaBrokers'), 4);
-  });
-  afterAll(async () => {
-    await topics?.close();
-    await lake?.dispose();
-  });
+  const fixture = useLakeAndTopics(4);
 
   it(`carries ${POSITIONS} generated positions: same row count and the same per-vehicle checksum as produced`, async () => {
+    const { lake, topics } = fixture;
     const fromMs = Date.now() - 2 * 3_600_000;
     const values: string[] = [];
     const produced = await topics.produce(

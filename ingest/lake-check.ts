@@ -28,6 +28,7 @@ export async function waitForLake(client: ClickHouseClient, location: string, op
   const answer = await retryUntilDone(
     () => queryRows<{ table: string }>(client, `SELECT concat(database, '.', name) AS table FROM system.tables WHERE table IN {names:Array(String)}`, { names: NEEDED }),
     {
+      what: `reaching the lake at ${location}`,
       backoff: options.backoff,
       clock: options.clock,
       signal: options.signal ?? new AbortController().signal,

@@ -44,6 +44,7 @@ export function metricRows(stats: IngestStats, lags: readonly PartitionLag[], ba
   if (totals.newestTsMs !== undefined) add('freshness_seconds', (nowMs - totals.newestTsMs) / 1000);
   add('buffered_messages', backPressure.bufferedMessages);
   add('paused_partitions', backPressure.pausedStreams);
+  add('stopped_partitions', backPressure.stoppedStreams);
   return rows;
 }
 

@@ -1,30 +1,22 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { queryRows } from '../core/clickhouse.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
 import { backfillMessages } from '../generator/index.ts';
-import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { runIngest } from './run-ingest.ts';
 import { createKafkaSource, kafkaSourceOptions } from './sources/kafka.ts';
 import { duplicateRows, expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { testIngestConfig } from './testing/ingest-config.ts';
-import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
+import { useLakeAndTopics } from './testing/lake-and-topics.ts';
+import { waitFor } from './testing/kafka-topics.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('consumer group rebalances', () => {
-  let lake: TestLake;
-  let topics: TestTopics;
-  beforeAll(async () => {
-    lake = await openTestLake();
-    topics = await createTestTopics(inject('kafkaBrokers'), 4);
-  });
-  afterAll(async () => {
-    await topics?.close();
-    await lake?.dispose();
-  });
+  const fixture = useLakeAndTopics(4);
 
   it('loses and doubles nothing while members join and leave the group mid-stream', async () => {
+    const { lake, topics } = fixture;
     const now = Date.now();
     const all = [...backfillMessages({ vehicles: 400, seed: 21, fromMs: now - 3_600_000, toMs: now - 3_600_000 + 500_000, intervalMs: 5000 })];
     const config = testIngestConfig(lake.dataDir, inject('kafkaBrokers'), topics, { batch_rows: 300, batch_max_wait: '100ms' });

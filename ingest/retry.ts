@@ -1,4 +1,6 @@
 import type { FleetlakeConfig } from '../core/config.ts';
+import { FleetlakeError, errorMessage } from '../core/errors.ts';
+import { classifyFailure } from '../core/failures.ts';
 import type { Clock } from './clock.ts';
 
 export interface Backoff {
@@ -19,6 +21,8 @@ export function backoffDelay(backoff: Backoff, failures: number): number {
 export type Attempt<T> = { readonly done: true; readonly value: T } | { readonly done: false };
 
 export interface RetryOptions {
+  /** What is tried, for the error that ends a permanent failure, e.g. "insert positions". */
+  readonly what: string;
   readonly backoff: Backoff;
   readonly clock: Clock;
   /** Stops retrying (the stream was reset, or shutdown ran out of time): the result is then `{ done: false }`. */
@@ -29,7 +33,9 @@ export interface RetryOptions {
 /**
  * Runs `fn` until it succeeds or `signal` aborts, waiting a capped, doubling
  * delay between failures. Infrastructure failures (ClickHouse or the broker
- * away) end up here; they never crash the process.
+ * away) end up here and are waited out; a failure that retrying cannot fix
+ * (core/failures.ts: a dropped table, wrong credentials, a read-only user)
+ * throws PERMANENT_FAILURE at once, naming the cause and what to do.
  */
 export async function retryUntilDone<T>(fn: () => Promise<T>, options: RetryOptions): Promise<Attempt<T>> {
   let failures = 0;
@@ -37,6 +43,10 @@ export async function retryUntilDone<T>(fn: () => Promise<T>, options: RetryOpti
     try {
       return { done: true, value: await fn() };
     } catch (err) {
+      const failure = classifyFailure(err);
+      if (failure.kind === 'permanent') {
+        throw new FleetlakeError('PERMANENT_FAILURE', { what: options.what, cause: failure.cause, action: failure.action ?? 'see the detail', detail: errorMessage(err) }, { cause: err });
+      }
       failures += 1;
       const delayMs = backoffDelay(options.backoff, failures);
       options.onFailure(err, failures, delayMs);

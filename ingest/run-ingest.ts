@@ -15,6 +15,7 @@ import { startMetricsServer } from './metrics-server.ts';
 import { createPipeline } from './pipeline.ts';
 import { configuredBackoff } from './retry.ts';
 import type { BackPressure, IngestSource } from './types.ts';
+import { writeConsistency } from './write-consistency.ts';
 
 export interface RunIngestOptions {
   readonly source: IngestSource;
@@ -61,10 +62,11 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
   const stats: IngestStats = options.onBatch
     ? { ...counted, batchCommitted: (f) => (counted.batchCommitted(f), options.onBatch?.(counted.totals())) }
     : counted;
+  const consistency = writeConsistency(config.clickhouse.cluster);
   const runBatch = createBatchRunner({
     source,
-    writer: createClickHouseWriter(client),
-    journal: source.replayable ? createClickHouseJournal(client, instance) : createNoJournal(),
+    writer: createClickHouseWriter(client, consistency),
+    journal: source.replayable ? createClickHouseJournal(client, instance, consistency) : createNoJournal(),
     maxPastMs: settings.max_past.ms,
     maxFutureMs: settings.max_future.ms,
     backoff,
@@ -96,7 +98,7 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
 
   const backPressure = (): BackPressure => {
     const held = source.held?.();
-    return { bufferedMessages: pipeline.buffered + (held?.messages ?? 0), pausedStreams: held?.pausedStreams ?? 0 };
+    return { bufferedMessages: pipeline.buffered + (held?.messages ?? 0), pausedStreams: held?.pausedStreams ?? 0, stoppedStreams: held?.stoppedStreams ?? 0 };
   };
   const server = settings.metrics_port > 0
     ? await startMetricsServer({ port: settings.metrics_port, registry: metrics.registry, logger, beforeScrape: () => stats.refreshGauges(clock.now(), backPressure()) })

@@ -44,6 +44,8 @@ export interface SourceHold {
   readonly pausedStreams: number;
   /** Messages read from the source but not yet handed to the core. */
   readonly messages: number;
+  /** Streams stopped for good at a batch the source cannot decode (until a restart with a client that can). */
+  readonly stoppedStreams?: number;
 }
 
 /** How far back-pressure reaches right now, for /metrics and fleet.ingest_metrics. */
@@ -51,6 +53,7 @@ export interface BackPressure {
   /** Messages held in memory and not yet committed: in the core (lanes and batches being written) and in the source. */
   readonly bufferedMessages: number;
   readonly pausedStreams: number;
+  readonly stoppedStreams: number;
 }
 
 export interface PartitionLag {

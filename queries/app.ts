@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ClickHouseClient, ClickHouseMode } from '../core/clickhouse.ts';
 import { queryRows } from '../core/clickhouse.ts';
@@ -5,10 +6,16 @@ import type { FleetlakeConfig } from '../core/config.ts';
 import { FleetlakeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { frameworkError, installErrorHandling, MAX_PARAM_LENGTH, sendError } from './error-handler.ts';
 import { loadNamedQueries, NAMED_SQL_DIR } from './named-sql.ts';
 import { createQueryRunner, type QueryRunner } from './query-runner.ts';
+import { createAuditLog, type AuditLog } from './audit-log.ts';
+import { installAudit } from './audit-hook.ts';
+import { installLimits } from './auth/limits.ts';
+import { installAuth, resolveAuthMode, type AuthMode } from './auth/auth-hook.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
+import { erasureRoutes } from './routes/erasure.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { districtRoutes } from './routes/districts.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -20,6 +27,8 @@ import { errorSchema } from './schemas.ts';
 /** What every route reads besides the request: the API section of the configuration and the clock. */
 export interface ApiSettings {
   readonly config: FleetlakeConfig['api'];
+  /** Whether /v1 needs keys: api.auth as it applies to api.host. */
+  readonly auth: AuthMode;
   readonly mode: ClickHouseMode | 'unknown';
   /** Milliseconds since the epoch; injected so "now" is testable. */
   readonly now: () => number;
@@ -31,6 +40,9 @@ declare module 'fastify' {
     queries: QueryRunner;
     api: ApiSettings;
     metrics: Metrics;
+    audit: AuditLog;
+    /** Writes audit rows and erasures; everything else reads through `clickhouse`. */
+    writer: ClickHouseClient;
   }
 }
 
@@ -39,6 +51,12 @@ export interface BuildAppOptions {
   readonly clickhouse: { readonly client: ClickHouseClient; readonly mode?: ClickHouseMode };
   readonly config: FleetlakeConfig;
   readonly logger?: Logger;
+  /**
+   * The client the API writes with: audit rows and erasures. Its user needs
+   * INSERT on fleet.api_audit and ALTER DELETE on the tables holding
+   * positions, nothing more (schema/clickhouse/users.d). Default: the lake's client.
+   */
+  readonly writer?: ClickHouseClient;
   /** Shared with the rest of the process for one /metrics; a fresh registry otherwise. */
   readonly metrics?: Metrics;
   readonly now?: () => number;
@@ -57,6 +75,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (api.default_limit > api.max_limit) {
     throw new FleetlakeError('CONFIG_INVALID', { detail: `config: api.default_limit = ${api.default_limit} must not exceed api.max_limit = ${api.max_limit}` });
   }
+  const auth = resolveAuthMode(api.auth, api.host);
   const client = options.clickhouse.client;
   const metrics = options.metrics ?? createMetrics();
   const queries = createQueryRunner({
@@ -67,24 +86,43 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     metrics,
   });
 
+  const bodyLimit = Math.max(1024 * 1024, api.max_vertices * 64);
   const app = fastify({
     // fastify types its logger against its own pino major; ours is a newer pino with the same shape.
     ...(options.logger ? { loggerInstance: options.logger as unknown as FastifyBaseLogger } : { logger: false }),
     // Room for an area at api.max_vertices (a vertex is about 40 bytes of JSON).
-    bodyLimit: Math.max(1024 * 1024, api.max_vertices * 64),
+    bodyLimit,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Unguessable and unique across processes: a client quotes it, the log is searched by it.
+    genReqId: () => randomUUID(),
+    frameworkErrors: (err, _request, reply) => {
+      const error = frameworkError(err, bodyLimit) ?? new FleetlakeError('API_BAD_REQUEST', { detail: 'the request could not be routed' });
+      void sendError(reply, error.status, error.code, error.publicMessage);
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   app.decorate('clickhouse', client);
   app.decorate('queries', queries);
   app.decorate('metrics', metrics);
-  app.decorate('api', { config: api, mode: options.clickhouse.mode ?? 'unknown', now: options.now ?? Date.now } satisfies ApiSettings);
+  const now = options.now ?? Date.now;
+  app.decorate('api', { config: api, auth, mode: options.clickhouse.mode ?? 'unknown', now } satisfies ApiSettings);
   app.addSchema(errorSchema);
   installErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.apiRequestSeconds.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
+  installAuth(app, { mode: auth, client, now });
+  const writer = options.writer ?? client;
+  app.decorate('writer', writer);
+  const audit = createAuditLog({ client: writer, logger: app.log });
+  app.decorate('audit', audit);
+  installAudit(app, audit, now);
+  await installLimits(app, { requests: api.rate_limit, windowMs: api.rate_window.ms, maxHeavy: api.max_concurrent_queries });
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await app.register(areaQueryRoutes);
@@ -92,6 +130,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(districtRoutes);
   await app.register(heatmapRoutes);
   await app.register(deviceRoutes);
+  await app.register(erasureRoutes);
+  await app.register(keyRoutes);
   return app;
 }
 

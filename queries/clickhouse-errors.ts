@@ -1,4 +1,5 @@
 import { FleetlakeError, errorMessage } from '../core/errors.ts';
+import { classifyFailure, clickHouseFailure, type ClickHouseFailure } from '../core/failures.ts';
 import { formatDurationMs } from './time-range.ts';
 
 /**
@@ -10,33 +11,6 @@ import { formatDurationMs } from './time-range.ts';
 const TIMEOUT_CODES = new Set(['159', '160']); // TIMEOUT_EXCEEDED, TOO_SLOW
 const SCHEMA_CODES = new Set(['60', '81']); // UNKNOWN_TABLE, UNKNOWN_DATABASE
 const BAD_ARGUMENTS = '36';
-
-export interface ClickHouseFailure {
-  readonly code: string;
-  readonly type?: string;
-  readonly message: string;
-}
-
-/**
- * Reads the server's code from an error, by shape rather than class: the
- * embedded connection throws client-common's ClickHouseError, a different
- * module identity from the one @clickhouse/client exports.
- */
-export function clickHouseFailure(err: unknown): ClickHouseFailure | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const { code, type, message } = err as { code?: unknown; type?: unknown; message?: unknown };
-  if (typeof code === 'string' && /^\d+$/.test(code)) {
-    return { code, type: typeof type === 'string' ? type : undefined, message: typeof message === 'string' ? message : String(err) };
-  }
-  return undefined;
-}
-
-/** Parses "Code: 159. DB::Exception: ... (TIMEOUT_EXCEEDED) (version ...)" from an exception line. */
-export function parseExceptionText(text: string): ClickHouseFailure {
-  const match = /Code:\s*(\d+)\.\s*(?:DB::Exception:\s*)?([\s\S]*?)(?:\s*\(([A-Z_]+)\))?(?:\s*\(version [^)]*\))?\s*$/.exec(text);
-  if (!match) return { code: '0', message: text };
-  return { code: match[1]!, type: match[3], message: match[2]!.trim() };
-}
 
 export function toApiError(err: unknown, query: string, budgetMs: number): FleetlakeError {
   if (err instanceof FleetlakeError) return err;
@@ -55,6 +29,10 @@ export function fromFailure(failure: ClickHouseFailure, query: string, budgetMs:
   if (TIMEOUT_CODES.has(failure.code)) return new FleetlakeError('API_QUERY_TIMEOUT', { query, budget: formatDurationMs(budgetMs) }, { cause });
   if (SCHEMA_CODES.has(failure.code)) return new FleetlakeError('API_SCHEMA_MISSING', { tables: `tables the ${query} query reads (${firstLine(failure.message)})` }, { cause });
   const type = failure.type ? ` ${failure.type}` : '';
+  // A failure that passes by itself (memory, too many queries, a replica restarting) is the lake being unavailable: 503, ask again.
+  if (classifyFailure(failure).kind === 'transient') {
+    return new FleetlakeError('CLICKHOUSE_UNAVAILABLE', { detail: `${query} query: code ${failure.code}${type}: ${firstLine(failure.message)}` }, { cause });
+  }
   return new FleetlakeError('API_QUERY_FAILED', { query, detail: `code ${failure.code}${type}: ${firstLine(failure.message)}` }, { cause });
 }
 

@@ -5,8 +5,8 @@ import { TABLES } from '../core/names.ts';
 
 /**
  * fleet.districts is written here and only here: `fleetlake districts load`
- * replaces its contents, and `fleetlake serve` fills it with the built-in
- * city when it is empty. The API reads it through the named queries.
+ * replaces its contents, and `fleetlake migrate` fills it with the built-in
+ * city when it is empty. The API only reads it, through the named queries.
  */
 export async function replaceDistricts(client: ClickHouseClient, districts: readonly District[]): Promise<void> {
   await client.command({ query: `TRUNCATE TABLE ${TABLES.districts}` });

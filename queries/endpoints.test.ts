@@ -170,7 +170,10 @@ describe('query API endpoints', () => {
       '/v1/districts',
       '/v1/districts/{id}/count',
       '/v1/heatmap',
+      '/v1/keys',
       '/v1/vehicles/latest',
+      '/v1/vehicles/{id}',
+      '/v1/vehicles/{id}/erasure',
       '/v1/vehicles/{id}/track',
     ]);
     expect(doc.paths['/v1/area-query']!.post!.requestBody).toBeDefined();

@@ -1,5 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { FleetlakeError } from '../core/errors.ts';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { FleetlakeError, errorMessage } from '../core/errors.ts';
 
 interface ValidationIssue {
   readonly instancePath: string;
@@ -9,32 +9,68 @@ interface ValidationIssue {
 }
 
 /**
- * Every failure leaves as `{error, message}` with the status of its code in
- * core/errors.ts. Schema violations become API_BAD_REQUEST with a message
- * naming the field; unexpected errors are logged and answered 500 without
- * internals.
+ * Every failure leaves as `{error, message, request_id}` with the status of
+ * its code in core/errors.ts. Schema violations become API_BAD_REQUEST with a
+ * message naming the field. Whatever a client must not read (ClickHouse's own
+ * text, stack traces) goes to the log under the request id instead, and the
+ * body says so.
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof FleetlakeError) {
-      if (err.status >= 500) request.log.warn({ code: err.code, err: err.message }, 'query failed');
-      return reply.status(err.status).send({ error: err.code, message: err.message });
+      if (err.status >= 500) request.log.warn({ code: err.code, err: err.message, cause: describeCause(err.cause) }, 'request failed');
+      return sendError(reply, err.status, err.code, err.publicMessage);
     }
     if (err.validation) {
       const message = describeValidation(err.validation as ValidationIssue[], err.validationContext ?? 'request');
-      return reply.status(400).send({ error: 'API_BAD_REQUEST', message });
+      return sendError(reply, 400, 'API_BAD_REQUEST', message);
     }
-    // Fastify's own refusals (malformed JSON, body too large, wrong media type) keep their status.
-    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.status(err.statusCode).send({ error: 'API_BAD_REQUEST', message: err.message });
-    }
+    const framework = frameworkError(err, app.initialConfig.bodyLimit ?? 0);
+    if (framework) return sendError(reply, framework.status, framework.code, framework.publicMessage);
     request.log.error({ err }, 'unexpected error');
-    return reply.status(500).send({ error: 'INTERNAL', message: 'internal error; the server log has the details' });
+    return sendError(reply, 500, 'INTERNAL', 'internal error; the server log has the details under this request_id');
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: 'API_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}; GET /docs lists the API` }),
+    sendError(reply, 404, 'API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; GET /docs lists the API`),
   );
+}
+
+/** The one place an error body is built. */
+export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.status(status).header('x-request-id', reply.request.id).send({ error: code, message, request_id: reply.request.id });
+}
+
+/**
+ * Fastify's own refusals, in the API's codes: its bodies would name Fastify
+ * internals (FST_ERR_…) and its 414 would not even carry a request id.
+ * Called by the error handler and, for errors raised before routing (a path
+ * parameter past maxParamLength, a malformed URL), by `frameworkErrors`.
+ */
+export function frameworkError(err: FastifyError, bodyLimit: number): FleetlakeError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new FleetlakeError('API_PAYLOAD_TOO_LARGE', { max: bodyLimit });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new FleetlakeError('API_UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new FleetlakeError('API_URI_TOO_LONG', { max: MAX_PARAM_LENGTH });
+    case 'FST_ERR_BAD_URL':
+      return new FleetlakeError('API_BAD_REQUEST', { detail: 'the URL is not valid (a malformed percent-encoding?)' });
+    default:
+      if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+        // Malformed or empty JSON and the like: Fastify's message names the fault without internals.
+        return new FleetlakeError('API_BAD_REQUEST', { detail: err.message });
+      }
+      return undefined;
+  }
+}
+
+/** Longest path parameter the router accepts (Fastify's maxParamLength); longer ones get a 414. */
+export const MAX_PARAM_LENGTH = 100;
+
+function describeCause(cause: unknown): string | undefined {
+  return cause === undefined ? undefined : errorMessage(cause);
 }
 
 /** "limit must be >= 1", "area.type must be equal to one of the allowed values: Polygon, MultiPolygon", "unknown field vehicle_type". */

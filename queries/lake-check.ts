@@ -2,10 +2,9 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { queryRows } from '../core/clickhouse.ts';
 import { FleetlakeError } from '../core/errors.ts';
 import { DATABASE, TABLES } from '../core/names.ts';
-import { ensureDistricts, type EnsureDistrictsResult } from './districts-store.ts';
 
 /** The tables the query API reads. */
-export const API_TABLES = [TABLES.positions, TABLES.latestPositions, TABLES.districts] as const;
+export const API_TABLES = [TABLES.positions, TABLES.latestPositions, TABLES.districts, TABLES.apiKeys] as const;
 
 /** Fails with API_SCHEMA_MISSING naming every missing table (the cure is `fleetlake migrate`). */
 export async function checkLakeSchema(client: ClickHouseClient): Promise<void> {
@@ -13,13 +12,4 @@ export async function checkLakeSchema(client: ClickHouseClient): Promise<void> {
   const found = new Set(present.map((t) => `${DATABASE}.${t.name}`));
   const missing = API_TABLES.filter((t) => !found.has(t));
   if (missing.length > 0) throw new FleetlakeError('API_SCHEMA_MISSING', { tables: missing.join(', ') });
-}
-
-/**
- * What a process serving the API does once before listening: check the
- * schema, then load the default districts when none are loaded.
- */
-export async function prepareLake(client: ClickHouseClient, districtsFile?: string): Promise<EnsureDistrictsResult> {
-  await checkLakeSchema(client);
-  return ensureDistricts(client, districtsFile);
 }

@@ -24,6 +24,8 @@ describe('named SQL files', () => {
       vehicle_types: 'Array(String)',
       polygons: 'MultiPolygon',
       limit: 'UInt32',
+      restrict_group: 'String',
+      restrict_area: 'MultiPolygon',
     });
     expect(queries['districts-list'].params.size).toBe(0);
     expect(queries['area-vehicles'].sql).not.toContain('--');
@@ -41,6 +43,8 @@ describe('named SQL files', () => {
     expect(bad('SELECT 1 FORMAT CSV')).toThrow(/must not carry FORMAT or SETTINGS/);
     expect(bad('SELECT 1 SETTINGS max_threads = 1')).toThrow(/must not carry FORMAT or SETTINGS/);
     expect(bad('SELECT {a:UInt8} + {a:String}')).toThrow(/\{a\} is declared both as UInt8 and as String/);
+    expect(bad('SELECT * FROM fleet.positions WHERE vehicle_id = {id:String}')).toThrow(/x\.sql: reads positions but does not apply the API key's restriction \{restrict_group, restrict_area\}/);
+    expect(bad("SELECT * FROM fleet.latest_positions WHERE {restrict_group:String} = ''")).toThrow(/\{restrict_area\}/);
   });
 });
 
@@ -58,15 +62,16 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
     const cover = coverArea(district, 100_000);
     const box = { minLon: -73.62, minLat: 45.49, maxLon: -73.55, maxLat: 45.53 };
     const boxCover = coverArea([[bboxRing(box)]], 100_000);
-    const period = { from: dateTimeParam(t.fromMs), to: dateTimeParam(t.toMs) };
+    const period = { from: dateTimeParam(t.fromMs), to: dateTimeParam(t.toMs), restrict_group: '', restrict_area: '[]' };
+    const unrestricted = { restrict_group: '', restrict_area: '[]' };
     cases = [
       ['area-vehicles', { polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary), ...period, min_speed_kmh: '5', vehicle_types: "['van','car']", limit: '100' }],
       ['vehicle-track', { vehicle_id: 'v-00003', ...period, limit: '50' }],
-      ['vehicles-latest', { since: dateTimeParam(0), min_lon: '-180', min_lat: '-90', max_lon: '180', max_lat: '90', vehicle_types: '[]', limit: '100' }],
+      ['vehicles-latest', { since: dateTimeParam(0), min_lon: '-180', min_lat: '-90', max_lon: '180', max_lat: '90', vehicle_types: '[]', limit: '100', ...unrestricted }],
       ['districts-list', {}],
-      ['devices-list', { online_since: dateTimeParam(t.toMs - 600_000), limit: '100' }],
+      ['devices-list', { online_since: dateTimeParam(t.toMs - 600_000), limit: '100', ...unrestricted }],
       ['district-get', { district_id: 'd06' }],
-      ['district-count', { district_id: 'd06', at: dateTimeParam(t.toMs), lookback_ms: '300000' }],
+      ['district-count', { district_id: 'd06', at: dateTimeParam(t.toMs), lookback_ms: '300000', ...unrestricted }],
       ['heatmap', { ...period, resolution: '7', min_lon: String(box.minLon), min_lat: String(box.minLat), max_lon: String(box.maxLon), max_lat: String(box.maxLat), cells: cellsParam([...boxCover.interior, ...boxCover.boundary]), limit: '1000' }],
     ];
     expect(cases.map(([name]) => name).sort()).toEqual([...QUERY_NAMES].sort());

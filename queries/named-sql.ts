@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { returnsRows, splitStatements, trailingFormat } from '../core/sql-text.ts';
+import { POSITION_TABLES, RESTRICTION_PARAMS } from './auth/restriction.ts';
 
 /**
  * The SQL the query API runs, one commented file per query in queries/sql/.
@@ -56,6 +57,10 @@ export function readNamedQuery(name: QueryName, file: string): NamedQuery {
     const known = params.get(param!);
     if (known !== undefined && known !== type) throw new Error(`${file}: {${param}} is declared both as ${known} and as ${type}`);
     params.set(param!, type!);
+  }
+  if (POSITION_TABLES.test(sql)) {
+    const missing = RESTRICTION_PARAMS.filter((p) => !params.has(p));
+    if (missing.length > 0) throw new Error(`${file}: reads positions but does not apply the API key's restriction {${missing.join(', ')}} (queries/auth/restriction.ts)`);
   }
   return { name, file, sql, params };
 }

@@ -5,7 +5,7 @@ import { loadConfig } from '../core/config.ts';
 import { isFleetlakeError } from '../core/errors.ts';
 import { createMetrics } from '../core/metrics.ts';
 import { buildApp } from './app.ts';
-import { parseExceptionText } from './clickhouse-errors.ts';
+import { parseExceptionText } from '../core/failures.ts';
 import { loadNamedQueries } from './named-sql.ts';
 import { ndjsonBody } from './ndjson.ts';
 import { createQueryRunner } from './query-runner.ts';
@@ -70,12 +70,16 @@ describe('createQueryRunner', () => {
       for await (const row of rows) yield `${JSON.stringify(row)}\n`;
     }
     let text = '';
-    for await (const chunk of ndjsonBody(lines(), 'district-get', 1000)) text += String(chunk);
+    const logged: object[] = [];
+    const request = { id: 'req-1', log: { warn: (details: object) => void logged.push(details) } };
+    for await (const chunk of ndjsonBody(lines(), 'district-get', 1000, request)) text += String(chunk);
     expect(text.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
       { id: 'a' },
       { id: 'b' },
-      { error: 'API_QUERY_FAILED', message: 'ClickHouse failed the district-get query: code 241 MEMORY_LIMIT_EXCEEDED: Memory limit exceeded.' },
+      // A failure that passes by itself (core/failures.ts): the lake is unavailable for now, not the query wrong.
+      { error: 'CLICKHOUSE_UNAVAILABLE', message: 'ClickHouse is unavailable; try again later (the server log has the details under this request_id)', request_id: 'req-1' },
     ]);
+    expect(logged).toEqual([{ code: 'CLICKHOUSE_UNAVAILABLE', err: 'ClickHouse is unavailable: district-get query: code 241 MEMORY_LIMIT_EXCEEDED: Memory limit exceeded.' }]);
   });
 
   it('refuses parameters that do not match the file\'s placeholders', async () => {

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { Metrics } from '../core/metrics.ts';
-import { fromFailure, parseExceptionText, toApiError } from './clickhouse-errors.ts';
+import { parseExceptionText } from '../core/failures.ts';
+import { fromFailure, toApiError } from './clickhouse-errors.ts';
 import type { NamedQueries, NamedQuery, QueryName } from './named-sql.ts';
 import type { ParamValues } from './param-text.ts';
 

@@ -44,10 +44,17 @@ export function splitVehicleTypes(text: string | undefined): string[] {
   return text === undefined ? [] : [...new Set(text.split(','))];
 }
 
-/** A duration parameter (`max_age`, `online_within`) as milliseconds, or undefined when absent. */
-export function parseMaxAge(text: string | undefined, name = 'max_age'): number | undefined {
+/** The longest duration a request may give: longer than any retention, short enough that now minus it is a valid instant. */
+export const MAX_REQUEST_DURATION = '100y';
+const MAX_REQUEST_DURATION_MS = parseDuration(MAX_REQUEST_DURATION)!.ms;
+
+/** A duration parameter (`max_age`, …) as milliseconds, or undefined when absent; out of range is a 400. */
+export function parseRequestDuration(text: string | undefined, field: string): number | undefined {
   if (text === undefined) return undefined;
   const duration = parseDuration(text);
-  if (!duration) throw new FleetlakeError('API_BAD_REQUEST', { detail: `${name} ${JSON.stringify(text)} is not a duration: expected ${DURATION_HELP}` });
+  if (!duration) throw new FleetlakeError('API_BAD_REQUEST', { detail: `${field} ${JSON.stringify(text)} is not a duration: expected ${DURATION_HELP}` });
+  if (duration.ms > MAX_REQUEST_DURATION_MS) {
+    throw new FleetlakeError('API_BAD_REQUEST', { detail: `${field} ${duration.text} is out of range: at most ${MAX_REQUEST_DURATION}` });
+  }
   return duration.ms;
 }

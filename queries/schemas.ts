@@ -12,23 +12,36 @@ export const ERROR_SCHEMA_ID = 'ApiError';
 export const errorSchema = {
   $id: ERROR_SCHEMA_ID,
   type: 'object',
-  description: 'Every failure: a stable code from core/errors.ts and a message naming the field or limit at fault.',
-  required: ['error', 'message'],
+  description:
+    'Every failure: a stable code from core/errors.ts, a message naming the field or limit at fault, and the request id ' +
+    'under which the server log holds whatever the message leaves out.',
+  required: ['error', 'message', 'request_id'],
+  additionalProperties: false,
   properties: {
     error: { type: 'string', examples: ['API_PERIOD_TOO_LONG'] },
     message: { type: 'string' },
+    request_id: { type: 'string', description: 'also sent as the x-request-id header' },
   },
 } as const;
 
 const errorRef = { $ref: `${ERROR_SCHEMA_ID}#` } as const;
 
-/** Error responses every query route can give. */
+const error = (description: string) => ({ description, ...errorRef }) as const;
+
+/** Every status the API or the framework under it can give a /v1 request besides success. */
 export const errorResponses = {
-  400: errorRef,
-  404: errorRef,
-  502: errorRef,
-  503: errorRef,
-  504: errorRef,
+  400: error('a parameter or the body is invalid; the message names it'),
+  401: error('no API key, an unknown one, or an expired one'),
+  403: error('the API key lacks the scope this route needs'),
+  404: error('no such route or object'),
+  413: error('the body is larger than the API accepts'),
+  414: error('a path parameter is too long'),
+  415: error('the body is not application/json'),
+  429: error('too many requests or heavy queries at once for this key; retry after Retry-After seconds'),
+  500: error('an unexpected failure; the server log has it under request_id'),
+  502: error('ClickHouse failed the query'),
+  503: error('ClickHouse is unavailable or the schema is missing'),
+  504: error('the query ran past its time budget (api.query_timeout)'),
 } as const;
 
 export const dateTime = (description: string) => ({ type: 'string', format: 'date-time', description }) as const;

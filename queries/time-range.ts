@@ -22,9 +22,16 @@ export function checkPeriod(from: string, to: string, maxMs: number): Period {
   return { fromMs, toMs };
 }
 
+/** The instants ClickHouse's DateTime64(3) holds that a position can have: from the epoch to the end of 2299. */
+export const EARLIEST_INSTANT_MS = 0;
+export const LATEST_INSTANT_MS = Date.parse('2300-01-01T00:00:00Z');
+
 export function parseInstant(value: string, field: string): number {
   const ms = Date.parse(value);
   if (!Number.isFinite(ms)) throw new FleetlakeError('API_INVALID_PERIOD', { detail: `${field} ${JSON.stringify(value)} is not an RFC 3339 date-time` });
+  if (ms < EARLIEST_INSTANT_MS || ms > LATEST_INSTANT_MS) {
+    throw new FleetlakeError('API_INVALID_PERIOD', { detail: `${field} ${value} is out of range: give an instant from 1970-01-01T00:00:00Z to 2300-01-01T00:00:00Z` });
+  }
   return ms;
 }
 

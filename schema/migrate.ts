@@ -2,32 +2,36 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from '../core/clickhouse.ts';
 import type { FleetlakeConfig } from '../core/config.ts';
 import { FleetlakeError, errorMessage } from '../core/errors.ts';
-import { DATABASE, TABLES } from '../core/names.ts';
+import { TABLES } from '../core/names.ts';
 import { readMigrations, type Migration } from './migrations.ts';
+import { ensureDistricts } from '../queries/districts-store.ts';
 import { applyRetention } from './retention.ts';
+import { schemaDdl } from './schema-ddl.ts';
 
 export interface MigrateResult {
   readonly applied: readonly string[];
   readonly alreadyApplied: readonly string[];
   readonly retentionChanged: boolean;
+  /** The default districts, when fleet.districts was empty and this run loaded them. */
+  readonly districtsLoaded?: { readonly from: string; readonly count: number };
 }
 
 /**
  * Brings the lake's schema up to date: applies each migration not yet
  * recorded, in order, recording its checksum; refuses to go on when an
- * applied migration's file has changed since. Safe to run again and again.
+ * applied migration's file has changed since. Then loads the default data
+ * (the built-in districts) into empty tables: this is the step that runs
+ * with a writing user, the API never writes them. Safe to run again and again.
+ * With `clickhouse.cluster` set, the same migrations run in their cluster
+ * rendering (schema/cluster-ddl.ts) and are recorded under the same checksums.
  */
 export async function migrate(
   client: ClickHouseClient,
   config: FleetlakeConfig,
   migrations: readonly Migration[] = readMigrations(),
 ): Promise<MigrateResult> {
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${DATABASE}` });
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${TABLES.migrations}
-            (name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
-            ENGINE = MergeTree ORDER BY name`,
-  });
+  const ddl = schemaDdl(config.clickhouse.cluster);
+  for (const statement of ddl.prelude) await client.command({ query: statement });
   const recorded = new Map(
     (await queryRows<{ name: string; checksum: string }>(client, `SELECT name, checksum FROM ${TABLES.migrations}`)).map((r) => [r.name, r.checksum]),
   );
@@ -47,7 +51,7 @@ export async function migrate(
       alreadyApplied.push(migration.name);
       continue;
     }
-    for (const statement of migration.statements) {
+    for (const statement of ddl.statements(migration)) {
       try {
         await client.command({ query: statement });
       } catch (err) {
@@ -57,6 +61,7 @@ export async function migrate(
     await client.insert({ table: TABLES.migrations, values: [{ name: migration.name, checksum: migration.checksum }], format: 'JSONEachRow' });
     applied.push(migration.name);
   }
-  const retentionChanged = await applyRetention(client, config.retention);
-  return { applied, alreadyApplied, retentionChanged };
+  const retentionChanged = await applyRetention(client, config.retention, ddl.retention);
+  const districts = await ensureDistricts(client);
+  return { applied, alreadyApplied, retentionChanged, ...(districts.loadedFrom ? { districtsLoaded: { from: districts.loadedFrom, count: districts.count } } : {}) };
 }

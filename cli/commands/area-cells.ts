@@ -25,7 +25,8 @@ so that, for example,
   fleetlake area-cells area.geojson > area.params
   xargs -a area.params clickhouse-client --param_from='2025-03-03 07:00:00.000' \\
     --param_to='2025-03-03 08:00:00.000' --param_min_speed_kmh=5 \\
-    --param_vehicle_types='[]' --param_limit=100 --queries-file queries/sql/area-vehicles.sql
+    --param_vehicle_types='[]' --param_limit=100 --param_restrict_group= \\
+    --param_restrict_area='[]' --queries-file queries/sql/area-vehicles.sql
 runs the API's own query. The cap api.max_index_cells applies: above it both
 cell lists are empty, meaning "scan", as in the API.`,
   async run(ctx) {

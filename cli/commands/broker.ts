@@ -1,5 +1,5 @@
 import { startLocalKafka } from '../../broker/local-kafka.ts';
-import { KAFKA_VERSION } from '../../broker/fetch-kafka.ts';
+import { KAFKA_LINES, KAFKA_VERSION } from '../../broker/fetch-kafka.ts';
 import { parseCommandArgs, usageError } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -10,7 +10,8 @@ export const brokerCommand: Command = {
 
 Starts Apache Kafka ${KAFKA_VERSION} in KRaft mode on 127.0.0.1, fetching its jars
 from Maven Central on first use (needs Java 17+ and Maven; cached in
-.cache/kafka-${KAFKA_VERSION}). Point the other commands at it with
+.cache/kafka-${KAFKA_VERSION}); FLEETLAKE_KAFKA_VERSION picks another of
+${Object.keys(KAFKA_LINES).join(', ')}. Point the other commands at it with
 KAFKA_BROKERS=127.0.0.1:<port>. Stops on Ctrl-C. In production use Redpanda
 (docker-compose.yml) or any Kafka-API broker instead.
 
@@ -29,7 +30,7 @@ KAFKA_BROKERS=127.0.0.1:<port>. Stops on Ctrl-C. In production use Redpanda
     if (!Number.isInteger(partitions) || partitions < 1) throw usageError('broker', `--partitions ${values.partitions} must be a whole number of at least 1`);
 
     const kafka = await startLocalKafka({ port, dataDir: values['data-dir'], partitions, log: (line) => ctx.logger.debug({ kafka: line }) });
-    ctx.stdout.write(`Kafka ${KAFKA_VERSION} is up: KAFKA_BROKERS=${kafka.bootstrap}\n`);
+    ctx.stdout.write(`Kafka ${kafka.version} is up: KAFKA_BROKERS=${kafka.bootstrap}\n`);
     const stopped = new Promise<void>((resolve) => ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true }));
     const code = await Promise.race([kafka.exited.then((c) => c ?? 1), stopped.then(() => 0)]);
     await kafka.stop();

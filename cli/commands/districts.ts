@@ -18,7 +18,7 @@ load  replaces every district in fleet.districts with those of FILE, a GeoJSON
       FILE: the built-in Montréal districts (${DEFAULT_DISTRICTS_FILE}).
 list  prints id, name and vertex count of each stored district.
 
-'fleetlake serve' loads the built-in districts by itself when the table is
+'fleetlake migrate' loads the built-in districts by itself when the table is
 empty, so 'load' is only needed for another city. Needs 'fleetlake migrate'.`,
   async run(ctx) {
     const { positionals } = parseCommandArgs('districts', ctx.argv, {}, true);

@@ -51,6 +51,15 @@ describe('fleetlake estimate', () => {
     expect(out).toMatch(/rows\/day\s+172\.8 M/);
   });
 
+  it('sizes the cluster: shards for a fleet past one node, and where one node stops being enough', async () => {
+    const small = await cli('estimate', '--vehicles', '10000');
+    expect(small.out).toMatch(/ClickHouse\s+one node\n/);
+    expect(small.out).toMatch(/one node carries up to\s+62,518 vehicles \(then latency runs out first\)/);
+    const large = await cli('estimate', '--vehicles', '100000');
+    expect(large.out).toMatch(/ClickHouse\s+2 shard\(s\) × 2 replicas = 4 ClickHouse nodes/);
+    expect(large.out).toMatch(/Keeper nodes\s+3\n/);
+  });
+
   it('fails with the field named for bad input, and with usage errors for bad flags', async () => {
     const negative = await cli('estimate', '--vehicles=-10');
     expect(negative.code).toBe(1);

@@ -4,6 +4,7 @@ import { createMetrics } from '../../core/metrics.ts';
 import { runFrameArchiver } from '../../gateway/frame-archiver.ts';
 import { createKafkaOutput } from '../../gateway/gateway-output.ts';
 import { createKafkaSource, kafkaSourceOptions } from '../../ingest/sources/kafka.ts';
+import { writeConsistency } from '../../ingest/write-consistency.ts';
 import { startGateway } from '../../gateway/run-gateway.ts';
 import { startMetricsServer } from '../../ingest/metrics-server.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -72,6 +73,7 @@ docs/gateway.md.`,
         ? runFrameArchiver({
             source: createKafkaSource({ ...kafkaSourceOptions(config, logger), topic: config.gateway.frames_topic, groupId: group }),
             client: ch.client,
+            consistency: writeConsistency(config.clickhouse.cluster),
             logger: logger.child({ stage: 'archive' }),
             signal: ctx.stopSignal,
           }).catch((err: unknown) => logger.error({ err }, 'the frame archiver stopped; frames stay on the topic'))

@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../../core/kafka-client.ts';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parsePosition } from '../../core/position.ts';
+import { backfillMessages } from '../../generator/index.ts';
 import { captureStream } from '../../test-support/run-fleetlake.ts';
 import { runCli } from '../run.ts';
 
@@ -83,8 +84,11 @@ describe('fleetlake generate', () => {
     [['--late-share', '1'], '--late-share must be a number from 0 to 0.99'],
     [['--malformed-share', 'x'], '--malformed-share must be a number from 0 to 1'],
     [['--batch-size', '0'], '--batch-size must be a whole number from 1'],
-    [['--compression', 'lz4'], '--compression must be gzip or none'],
+    [['--compression', 'brotli'], '--compression must be one of none, gzip, snappy, lz4, zstd, not "brotli"'],
     [['--districts', '/nonexistent/city.geojson'], 'districts file /nonexistent/city.geojson'],
+    [['--workers', '0'], '--workers must be a whole number from 1 to 64, not "0"'],
+    [['--workers', '2', '--sink', 'stdout'], '--workers 2 needs --sink null or kafka: into stdout, lines of several workers would interleave'],
+    [['--workers', '2', '--sink', 'gt06://127.0.0.1:5023'], "--workers 2 needs --sink null or kafka: a device sink keeps each tracker's connection in this thread"],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('refuses %j with an error naming the flag', async (args, message) => {
     const { code, stderr, stdout } = await generate(args.includes('--sink') ? args : [...args, '--sink', 'null']);
@@ -117,6 +121,33 @@ describe('fleetlake generate', () => {
     expect(stderr).toContain('KAFKA_BROKERS (config kafka.brokers)');
   });
 
+  it('--workers 2 into Kafka sends exactly what one thread sends, each vehicle in order', async () => {
+    const topic = `generate-cli-${randomUUID()}`;
+    const brokers = inject('kafkaBrokers');
+    const env = { ...ENV, KAFKA_BROKERS: brokers.join(','), FLEETLAKE_TOPIC: topic, FLEETLAKE_TOPIC_PARTITIONS: '3' };
+    const fromMs = Date.parse('2026-11-02T08:00:00Z');
+    const { code, stderr } = await generate(['--sink', 'kafka', '--vehicles', '30', '--from', '2026-11-02T08:00:00Z', '--duration', '2m', '--seed', '5', '--workers', '2'], env);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+
+    const expected = groupByKey(backfillMessages({ vehicles: 30, seed: 5, fromMs, toMs: fromMs + 120_000 }));
+    const total = [...expected.values()].reduce((n, values) => n + values.length, 0);
+    const received: { key: string; value: string }[] = [];
+    const consumer = createKafkaClient({ brokers, clientId: 'generate-cli-test' }).consumer({ groupId: `generate-cli-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          received.push({ key: message.key!.toString(), value: message.value!.toString() });
+          if (received.length === total) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect(groupByKey(received)).toEqual(expected);
+  });
+
   it('produces to the configured topic, created with kafka.partitions', async () => {
     const topic = `generate-cli-${randomUUID()}`;
     const brokers = inject('kafkaBrokers');
@@ -124,7 +155,7 @@ describe('fleetlake generate', () => {
     const { code, stderr } = await generate(['--sink', 'kafka', '--vehicles', '20', '--from', '2026-11-02T08:00:00Z', '--duration', '1m', '--seed', '3'], env);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const admin = new Kafka({ brokers, clientId: 'generate-cli-test', logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ brokers, clientId: 'generate-cli-test' }).admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(topic);
     await admin.deleteTopics({ topics: [topic] });
@@ -133,3 +164,10 @@ describe('fleetlake generate', () => {
     expect(offsets.reduce((sum, o) => sum + Number(o.high), 0)).toBe(20 * 12);
   });
 });
+
+/** Values per key, in the order they came: what a consumer of one vehicle sees. */
+function groupByKey(messages: Iterable<{ key: string; value: string }>): Map<string, string[]> {
+  const byKey = new Map<string, string[]>();
+  for (const m of messages) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m.value]);
+  return new Map([...byKey].sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,10 +1,13 @@
+import { writeFileSync } from 'node:fs';
+import { CONFIG_SPEC } from '../../core/config-spec.ts';
+import { KAFKA_COMPRESSIONS } from '../../core/kafka-codecs.ts';
 import { createProgressBar } from '../../generator/progress.ts';
 import { parseGenerateFlags, GENERATE_FLAGS } from '../../generator/cli-options.ts';
-import { runGenerator } from '../../generator/run.ts';
-import { writeFileSync } from 'node:fs';
 import { simulatedDevices } from '../../gateway/simulator/device-sink.ts';
 import { fleetRoster } from '../../generator/roster.ts';
-import { openSink } from '../../generator/sinks/open-sink.ts';
+import { runGenerator, type RunGeneratorOptions } from '../../generator/run.ts';
+import { openSink, type OpenSinkContext, type SinkSpec } from '../../generator/sinks/open-sink.ts';
+import { runGeneratorInWorkers } from '../../generator/workers/run-in-workers.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -47,7 +50,7 @@ Output
                              KAFKA_BROKERS; the topic is created with kafka.partitions
                              when missing), stdout (NDJSON), file:PATH (NDJSON) or null
                              (default stdout; config generator.sink)
-  --compression C            Kafka batch compression: gzip or none (default gzip)
+  --compression C            Kafka batch compression: ${KAFKA_COMPRESSIONS.join(', ')} (default ${CONFIG_SPEC.generator.compression.default})
   --batch-size N             messages per send (default 10000)
 
 Device simulator (--sink teltonika://HOST:PORT, gt06://HOST:PORT, osmand://HOST:PORT)
@@ -62,6 +65,8 @@ Device simulator (--sink teltonika://HOST:PORT, gt06://HOST:PORT, osmand://HOST:
                              'fleetlake devices import FILE' and stop, sending nothing
 
 Scale-out
+  --workers N                threads on this machine's cores, each simulating every Nth
+                             vehicle into a sink of its own (null and kafka sinks; default 1)
   --instance I --instances N run N generators side by side: instance I (0..N-1) simulates
                              the vehicles whose number modulo N is I; together they cover
                              the fleet exactly once and each vehicle behaves the same
@@ -93,26 +98,22 @@ Examples
     const stop = new AbortController();
     const onStop = () => stop.abort();
     ctx.stopSignal.addEventListener('abort', onStop, { once: true });
-    const sink = await openSink(options.sink, {
-      config,
-      stdout: ctx.stdout,
-      logger: ctx.logger,
-      compression: options.compression,
-      onReaderGone: onStop,
-      device: { seed: options.fleet.seed, ...options.device },
-    });
     const stderr = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
     const bar = options.schedule.kind === 'backfill' && stderr.isTTY ? createProgressBar(stderr) : undefined;
+    const run = { fleet: options.fleet, schedule: options.schedule, signal: stop.signal, batchSize: options.batchSize, onProgress: bar?.update };
     const started = Date.now();
     try {
-      const summary = await runGenerator({
-        fleet: options.fleet,
-        schedule: options.schedule,
-        sink,
-        signal: stop.signal,
-        batchSize: options.batchSize,
-        onProgress: bar?.update,
-      });
+      const summary =
+        options.workers > 1 && (options.sink.kind === 'null' || options.sink.kind === 'kafka')
+          ? await runGeneratorInWorkers({ ...run, workers: options.workers, sink: options.sink, kafka: config.kafka, compression: options.compression })
+          : await runInThisThread(options.sink, run, {
+              config,
+              stdout: ctx.stdout,
+              logger: ctx.logger,
+              compression: options.compression,
+              onReaderGone: onStop,
+              device: { seed: options.fleet.seed, ...options.device },
+            });
       bar?.finish();
       const seconds = (Date.now() - started) / 1000;
       ctx.logger.info(
@@ -122,7 +123,15 @@ Examples
       return 0;
     } finally {
       ctx.stopSignal.removeEventListener('abort', onStop);
-      await sink.close();
     }
   },
 };
+
+async function runInThisThread(spec: SinkSpec, run: Omit<RunGeneratorOptions, 'sink'>, context: OpenSinkContext) {
+  const sink = await openSink(spec, context);
+  try {
+    return await runGenerator({ ...run, sink });
+  } finally {
+    await sink.close();
+  }
+}

@@ -1,6 +1,7 @@
 import { openClickHouse } from '../../core/clickhouse.ts';
 import { buildApp } from '../../queries/app.ts';
-import { prepareLake } from '../../queries/lake-check.ts';
+import { describeAuth } from '../../queries/auth/auth-hook.ts';
+import { checkLakeSchema } from '../../queries/lake-check.ts';
 import { parseCommandArgs, usageError } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -11,9 +12,10 @@ export const serveCommand: Command = {
 
 Serves the query API on the configured ClickHouse: a server when CLICKHOUSE_URL
 is set, otherwise the embedded engine in FLEETLAKE_DATA_DIR (default ./data).
-The schema must exist (run 'fleetlake migrate' first); when fleet.districts is
-empty the built-in Montréal districts are loaded ('fleetlake districts load'
-replaces them). Stops cleanly on Ctrl-C.
+The schema must exist (run 'fleetlake migrate' first, which also loads the
+default districts); serve only reads. /v1 routes need an API key ('fleetlake
+keys create') unless api.auth is off, which only a loopback --host allows.
+Stops cleanly on Ctrl-C.
 
   --port N     port (default api.port = 3000, FLEETLAKE_API_PORT; 0 picks a free one)
   --host H     address (default api.host = 127.0.0.1, FLEETLAKE_API_HOST)
@@ -34,12 +36,11 @@ See docs/api.md.`,
     const config = ctx.loadConfig({ api });
     const ch = openClickHouse(config);
     try {
-      const districts = await prepareLake(ch.client);
-      if (districts.loadedFrom) ctx.logger.info({ file: districts.loadedFrom, districts: districts.count }, 'fleet.districts was empty: loaded the default districts');
-      // The API reads through the read-only client; only the district load above writes.
-      const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, config, logger: ctx.logger });
+      await checkLakeSchema(ch.client);
+      const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, writer: ch.client, config, logger: ctx.logger });
       const address = await app.listen({ port: config.api.port, host: config.api.host });
-      ctx.stdout.write(`fleetlake API on ${address} (lake: ${ch.location}); docs at ${address}/docs\n`);
+      ctx.stdout.write(`fleetlake API on ${address} (lake: ${ch.location}); docs at ${address}/docs\n${describeAuth(app.api.auth)}\n`);
+      if (app.api.auth === 'off') ctx.logger.warn(describeAuth(app.api.auth));
       await new Promise<void>((resolve) => {
         if (ctx.stopSignal.aborted) resolve();
         else ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true });

@@ -5,6 +5,7 @@ import { TABLES, TOPICS, type IngestMetricSeries } from '../../core/names.ts';
 import { encodePosition, parsePosition, type Position } from '../../core/position.ts';
 import { backfillMessages, type OutgoingMessage } from '../../generator/index.ts';
 import { createInProcessSource, runIngest } from '../../ingest/index.ts';
+import { buildApp } from '../../queries/app.ts';
 import { replaceDistricts } from '../../queries/districts-store.ts';
 
 /**
@@ -73,6 +74,8 @@ export function recordedReports(nowMs: number): MetricRow[] {
         insert_failures_total: Math.floor(since / 97), freshness_seconds: 2 + wave,
         // A two-minute stall every half hour: all three partitions paused, about three batches each held.
         paused_partitions: i % 360 < 24 ? 3 : 0, buffered_messages: i % 360 < 24 ? 45_000 : 6000 + 2000 * wave,
+        // From the 40-minute mark one process meets a batch it cannot decode: one partition stops, the others go on.
+        stopped_partitions: n === 0 && i >= 480 ? 1 : 0,
       };
       for (const [metric, value] of Object.entries(figures)) rows.push(metricRow(t, instance, metric as IngestMetricSeries, value));
       for (let p = 3 * n; p < 3 * n + 3; p++) rows.push(metricRow(t, instance, 'consumer_lag', 200 + 150 * wave + p, { topic: TOPICS.positions, partition: String(p) }));
@@ -104,6 +107,18 @@ export async function seedLake(client: ClickHouseClient, config: FleetlakeConfig
   await ingest(client, config, [...live, ...archive]);
   await client.command({ query: `ALTER TABLE ${TABLES.positions} MATERIALIZE TTL`, clickhouse_settings: { mutations_sync: '2' } });
   await insertMetrics(client, recordedReports(nowMs));
+  await callApi(client, config, nowMs);
   const positions = accepted(live);
   return { districts, positions, refused: live.length - positions.length };
+}
+
+/** A few requests through the real query API, which writes them to the audit trail (the "API access" panel). */
+async function callApi(client: ClickHouseClient, config: FleetlakeConfig, nowMs: number): Promise<void> {
+  const app = await buildApp({ clickhouse: { client }, config, now: () => nowMs });
+  const from = new Date(nowMs - HOUR).toISOString();
+  const to = new Date(nowMs).toISOString();
+  await app.inject({ method: 'GET', url: '/v1/vehicles/latest' });
+  await app.inject({ method: 'GET', url: `/v1/vehicles/v-00001/track?from=${from}&to=${to}` });
+  await app.inject({ method: 'POST', url: '/v1/area-query', payload: { area: { district_id: 'd06' }, from, to } });
+  await app.close();
 }

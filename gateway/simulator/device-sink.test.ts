@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePosition, parsePosition, type Position } from '../../core/position.ts';
 import { backfillMessages } from '../../generator/backfill.ts';
 import { fleetRoster } from '../../generator/roster.ts';
+import { runCli } from '../../cli/run.ts';
 import { openTestLake, type TestLake } from '../../test-support/lake.ts';
 import { startMemoryGateway, type MemoryGateway } from '../../test-support/memory-gateway.ts';
+import { captureStream } from '../../test-support/run-fleetlake.ts';
 import { seededRandom } from '../../test-support/test-seed.ts';
 import { createDeviceSink, parseDeviceSinkUrl, simulatedDevices, type DeviceProtocol } from './device-sink.ts';
 import { simulatedImei } from './protocol-devices.ts';
@@ -70,6 +72,18 @@ describe('the device simulator (generate --sink teltonika:// | gt06:// | osmand:
       expect(r.heading_deg).toBe(Math.round(g.heading_deg) % 360);
       expect(r.vehicle_type).toBe(g.vehicle_type);
     }
+  });
+
+  it('fleetlake generate --sink gt06://HOST:PORT plays the fleet in this thread, every position once', async () => {
+    const before = memory.positions.length;
+    const stdout = captureStream(), stderr = captureStream();
+    const args = ['generate', '--sink', `gt06://127.0.0.1:${memory.gateway.ports.gt06}`, '--vehicles', String(fleet.vehicles), '--seed', String(fleet.seed), '--interval', '5s'];
+    const period = ['--from', new Date(fleet.fromMs).toISOString(), '--to', new Date(fleet.toMs).toISOString()];
+    const code = await runCli([...args, ...period], { env: { FLEETLAKE_LOG_LEVEL: 'silent' }, stdout, stderr, stopSignal: AbortSignal.timeout(30_000) });
+    expect(code, stderr.text()).toBe(0);
+    const received = memory.positions.slice(before);
+    expect(new Set(received.map((p) => `${p.vehicle_id}@${Math.floor(p.ts_ms / 1000)}`)).size).toBe(generated.length);
+    expect(received).toHaveLength(generated.length);
   });
 });
 

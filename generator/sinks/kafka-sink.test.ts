@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '../../core/kafka-client.ts';
 import { describe, expect, inject, it } from 'vitest';
 import { backfillMessages } from '../backfill.ts';
 import { createKafkaSink } from './kafka-sink.ts';
@@ -16,7 +16,7 @@ describe('the Kafka sink (real broker)', () => {
     for (let i = 0; i < messages.length; i += 2500) await sink.send(messages.slice(i, i + 2500));
     await sink.close();
 
-    const kafka = new Kafka({ brokers, clientId: 'generator-test', logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ brokers, clientId: 'generator-test' });
     const admin = kafka.admin();
     await admin.connect();
     const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
@@ -54,7 +54,7 @@ describe('the Kafka sink (real broker)', () => {
 
   it('keeps an existing topic and its partitions', async () => {
     const topic = `generator-test-${randomUUID()}`;
-    const admin = new Kafka({ brokers, clientId: 'generator-test', logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ brokers, clientId: 'generator-test' }).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
     await admin.disconnect();

@@ -1,9 +1,10 @@
-import { CompressionTypes, Kafka, logLevel, Partitioners, type Message, type PartitionMetadata } from 'kafkajs';
+import { Partitioners, type Message, type PartitionMetadata } from 'kafkajs';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
+import { createKafkaClient } from '../../core/kafka-client.ts';
+import { CONFIG_SPEC } from '../../core/config-spec.ts';
+import { compressionType, type KafkaCompression } from '../../core/kafka-codecs.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { OutgoingMessage, PositionSink } from '../sink.ts';
-
-export type KafkaCompression = 'gzip' | 'none';
 
 export interface KafkaSinkOptions {
   readonly brokers: readonly string[];
@@ -11,7 +12,7 @@ export interface KafkaSinkOptions {
   readonly topic: string;
   /** Partitions the topic is created with when it is missing (an existing topic keeps its own). */
   readonly partitions: number;
-  /** Default gzip, the codec every Kafka client reads without plugins. */
+  /** Default: generator.compression's default (core/config-spec.ts), chosen by measurement. */
   readonly compression?: KafkaCompression;
   /** Messages per produce request (default 500); see send() for why requests stay small. */
   readonly requestMessages?: number;
@@ -34,18 +35,11 @@ const MISSING_BROKERS_DETAIL =
 export async function createKafkaSink(options: KafkaSinkOptions): Promise<KafkaSink> {
   if (options.brokers.length === 0) throw new FleetlakeError('BROKER_UNAVAILABLE', { detail: MISSING_BROKERS_DETAIL });
   const { topic, logger } = options;
-  const compression = options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
+  const compression = compressionType(options.compression ?? CONFIG_SPEC.generator.compression.default);
   const requestMessages = options.requestMessages ?? 500;
   const unavailable = (what: string, err: unknown) =>
     new FleetlakeError('BROKER_UNAVAILABLE', { detail: `${what} (${options.brokers.join(',')}): ${errorMessage(err)}` }, { cause: err });
-  const kafka = new Kafka({
-    brokers: [...options.brokers],
-    clientId: options.clientId,
-    connectionTimeout: 5000,
-    retry: { retries: 5 },
-    logLevel: logger ? logLevel.WARN : logLevel.NOTHING,
-    logCreator: () => ({ namespace, log }) => logger?.warn({ kafka: namespace }, log.message),
-  });
+  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, connectionTimeoutMs: 5000, retries: 5, logger });
 
   let metadata: PartitionMetadata[];
   const admin = kafka.admin();

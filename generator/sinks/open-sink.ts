@@ -1,7 +1,8 @@
 import type { FleetlakeConfig } from '../../core/config.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { PositionSink } from '../sink.ts';
-import { createKafkaSink, type KafkaCompression } from './kafka-sink.ts';
+import type { KafkaCompression } from '../../core/kafka-codecs.ts';
+import { createKafkaSink } from './kafka-sink.ts';
 import { createNdjsonSink, openNdjsonFileSink } from './ndjson-sink.ts';
 import { createNullSink } from './null-sink.ts';
 import { createDeviceSink, parseDeviceSinkUrl, type DeviceProtocol } from '../../gateway/simulator/device-sink.ts';

@@ -1,14 +1,16 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { FleetlakeConfig } from '../../core/config.ts';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
+import { classifyFailure } from '../../core/failures.ts';
+import { createKafkaClient } from '../../core/kafka-client.ts';
 import { probeKafka } from '../../core/kafka-probe.ts';
+import { onUndecodableBatch, type UndecodableBatch } from '../../core/kafkajs-undecodable-batches.ts';
 import type { Logger } from '../../core/logger.ts';
 import { scanPosition } from '../../core/position-scanner.ts';
 import { systemClock } from '../clock.ts';
 import { configuredBackoff, retryUntilDone, type Backoff } from '../retry.ts';
 import type { IngestSource, PartitionLag, Reject } from '../types.ts';
 import { createBatchDelivery, type BatchDelivery } from './kafka-delivery.ts';
-import { createKafkaLogger } from './kafka-logger.ts';
 
 export interface KafkaSourceOptions {
   readonly brokers: readonly string[];
@@ -52,7 +54,7 @@ export function kafkaSourceOptions(config: FleetlakeConfig, logger: Logger): Kaf
 export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
   const { topic, logger } = options;
   if (options.brokers.length === 0) throw new FleetlakeError('INGEST_NO_BROKER');
-  const kafka = new Kafka({ brokers: [...options.brokers], clientId: options.clientId, logLevel: logLevel.WARN, logCreator: createKafkaLogger(logger) });
+  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId, logger });
   const admin: Admin = kafka.admin();
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   let stopping = false;
@@ -70,6 +72,19 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
   });
   let assigned: number[] = [];
   let delivery: BatchDelivery | undefined;
+  /** Partition → the offset of the batch it stopped at; nothing at or past it is consumed or committed. */
+  const stoppedAt = new Map<number, string>();
+  const stopAt = (batch: UndecodableBatch) => {
+    if (batch.topic !== topic) return;
+    consumer.pause([{ topic, partitions: [batch.partition] }]);
+    if (stoppedAt.get(batch.partition) === batch.offset) return;
+    stoppedAt.set(batch.partition, batch.offset);
+    logger.error(
+      { topic, partition: batch.partition, offset: batch.offset, codec: batch.codec, err: errorMessage(batch.error) },
+      'a record batch cannot be decoded: this partition stops at it and the others go on; nothing from it on is committed, and a restart with a client that reads it resumes there',
+    );
+  };
+  const stopListening = onUndecodableBatch(stopAt);
 
   return {
     kind: 'kafka',
@@ -89,6 +104,7 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
           await consumer.subscribe({ topic, fromBeginning: true });
         },
         {
+          what: `reaching Kafka at ${options.brokers.join(',')}`,
           backoff: options.reconnect,
           clock: systemClock,
           signal,
@@ -107,12 +123,20 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
       const crashed = new Promise<never>((_resolve, reject) => {
         consumer.on(consumer.events.CRASH, ({ payload }) => {
           reset();
-          if (!payload.restart) reject(new FleetlakeError('BROKER_UNAVAILABLE', { detail: `consumer stopped: ${errorMessage(payload.error)}` }, { cause: payload.error }));
+          if (payload.restart) return;
+          const failure = classifyFailure(payload.error);
+          reject(
+            failure.kind === 'permanent'
+              ? new FleetlakeError('PERMANENT_FAILURE', { what: `consuming ${topic}`, cause: failure.cause, action: failure.action ?? 'see the detail', detail: errorMessage(payload.error) }, { cause: payload.error })
+              : new FleetlakeError('BROKER_UNAVAILABLE', { detail: `consumer stopped: ${errorMessage(payload.error)}` }, { cause: payload.error }),
+          );
         });
       });
       consumer.on(consumer.events.REBALANCING, reset);
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         reset();
+        // A partition stopped here may now be another member's; one still ours stops again when fetched.
+        stoppedAt.clear();
         assigned = [...(payload.memberAssignment[topic] ?? [])];
         logger.info({ topic, partitions: assigned, groupId: options.groupId }, 'joined the consumer group');
       });
@@ -158,10 +182,11 @@ export function createKafkaSource(options: KafkaSourceOptions): IngestSource {
         });
     },
 
-    held: () => delivery?.held() ?? { pausedStreams: 0, messages: 0 },
+    held: () => ({ ...(delivery?.held() ?? { pausedStreams: 0, messages: 0 }), stoppedStreams: stoppedAt.size }),
 
     async close() {
       stopping = true;
+      stopListening();
       // Leaving the group hands the partitions over at once instead of after the session timeout. kafkajs can hang in it
       // (a stop during a rebalance); past the session timeout the broker has handed the partitions over anyway.
       const gaveUp = new AbortController();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, KafkaJSError, Partitioners, logLevel, type Message } from 'kafkajs';
+import { Kafka, KafkaJSError, Partitioners, type Message } from 'kafkajs';
+import { createKafkaClient } from '../../core/kafka-client.ts';
 
 export interface TestTopics {
   readonly kafka: Kafka;
@@ -25,10 +26,11 @@ export async function createTestTopics(brokers: string[], partitions: number): P
   const topic = `positions-${suffix}`;
   const dlqTopic = `positions-dlq-${suffix}`;
   const groupId = `ingest-${suffix}`;
-  const kafka = new Kafka({ brokers, clientId: `ingest-test-${suffix}`, logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ brokers, clientId: `ingest-test-${suffix}` });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true });
+  // Kafka 4.x can answer UNKNOWN_TOPIC_OR_PARTITION while a new topic's metadata spreads, past kafkajs' own retries on a busy machine.
+  await whileRetriable(() => admin.createTopics({ topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true }));
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 

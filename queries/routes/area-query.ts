@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { restrictionParams } from '../auth/restriction.ts';
 import { coverArea, type AreaCover } from '../area-cover.ts';
 import { resolveArea, type AreaInput } from '../area-input.ts';
 import { ndjsonBody } from '../ndjson.ts';
@@ -90,6 +91,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: AreaQueryBody }>(
     '/v1/area-query',
     {
+      config: { scope: 'read', heavy: true },
       schema: {
         tags: ['areas'],
         summary: 'vehicles with at least one position inside an area during a period',
@@ -143,10 +145,11 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
         vehicle_types: stringArrayParam(body.vehicle_types ?? []),
         // One more than asked: its presence is what `truncated` reports.
         limit: numberParam(limit + 1),
+        ...restrictionParams(request.apiKey),
       });
       const stats = () => areaStats(rows.stats(), cover, coverMs);
       if (wantsNdjson(request)) {
-        return reply.type('application/x-ndjson').send(ndjsonBody(ndjsonLines(rows, limit, stats), 'area-vehicles', config.query_timeout.ms));
+        return reply.type('application/x-ndjson').send(ndjsonBody(ndjsonLines(rows, limit, stats, request), 'area-vehicles', config.query_timeout.ms, request));
       }
       const vehicles: ReturnType<typeof toVehicle>[] = [];
       let truncated = false;
@@ -155,6 +158,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
         else truncated = true;
       }
       const areaInfo = area.district ? { district_id: area.district.id, district_name: area.district.name, vertices: area.vertices } : { vertices: area.vertices };
+      request.auditRows = vehicles.length;
       return { area: areaInfo, vehicles, truncated, stats: stats() };
     },
   );
@@ -174,12 +178,13 @@ function areaStats(query: QueryStats, cover: AreaCover, coverMs: number): ApiSta
 }
 
 /** One vehicle per line, then the summary line. */
-async function* ndjsonLines(rows: RowStream<VehicleRow>, limit: number, stats: () => ApiStats): AsyncGenerator<string> {
+async function* ndjsonLines(rows: RowStream<VehicleRow>, limit: number, stats: () => ApiStats, request: FastifyRequest): AsyncGenerator<string> {
   let sent = 0;
   let truncated = false;
   for await (const row of rows) {
     if (sent < limit) {
       sent++;
+      request.auditRows = sent;
       yield `${JSON.stringify(toVehicle(row))}\n`;
     } else truncated = true;
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { dateTimeParam, numberParam, rfc3339FromClickHouse } from '../param-text.ts';
-import { checkLimit, parseMaxAge } from '../request-checks.ts';
+import { restrictionParams } from '../auth/restriction.ts';
+import { checkLimit, MAX_REQUEST_DURATION, parseRequestDuration } from '../request-checks.ts';
 import { errorResponses, limitProperty } from '../schemas.ts';
 
 /** A row of queries/sql/devices-list.sql. */
@@ -39,14 +40,16 @@ const deviceSchema = {
 } as const;
 
 /**
- * GET /v1/devices: the device registry with presence and last position. Its
- * own plugin, so that the security issue can wrap it with the `devices` scope.
+ * GET /v1/devices: the device registry with presence and last position, for
+ * keys with the `devices` scope; a restricted key sees only the devices of its
+ * vehicles (group) or those last seen inside its area.
  */
 export async function deviceRoutes(app: FastifyInstance): Promise<void> {
   const { config } = app.api;
   app.get<{ Querystring: { online_within?: string; limit: number } }>(
     '/v1/devices',
     {
+      config: { scope: 'devices' },
       schema: {
         tags: ['devices'],
         summary: 'every registered tracker: online or not, last seen, last position',
@@ -57,7 +60,7 @@ export async function deviceRoutes(app: FastifyInstance): Promise<void> {
           type: 'object',
           additionalProperties: false,
           properties: {
-            online_within: { type: 'string', description: `e.g. 2m, 10m, 1h (default ${DEFAULT_ONLINE_WITHIN})` },
+            online_within: { type: 'string', maxLength: 32, description: `e.g. 2m, 10m, 1h (default ${DEFAULT_ONLINE_WITHIN}, at most ${MAX_REQUEST_DURATION})` },
             limit: limitProperty('devices', config.default_limit, config.max_limit),
           },
         },
@@ -73,9 +76,14 @@ export async function deviceRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const now = app.api.now();
-      const within = parseMaxAge(request.query.online_within ?? DEFAULT_ONLINE_WITHIN, 'online_within')!;
+      const within = parseRequestDuration(request.query.online_within ?? DEFAULT_ONLINE_WITHIN, 'online_within')!;
       const limit = checkLimit(request.query.limit, config.max_limit);
-      const { rows } = await app.queries.all<DeviceRow>('devices-list', { online_since: dateTimeParam(now - within), limit: numberParam(limit + 1) });
+      const { rows } = await app.queries.all<DeviceRow>('devices-list', {
+        online_since: dateTimeParam(now - within),
+        limit: numberParam(limit + 1),
+        ...restrictionParams(request.apiKey),
+      });
+      request.auditRows = Math.min(rows.length, limit);
       return {
         as_of: new Date(now).toISOString(),
         devices: rows.slice(0, limit).map((d) => ({

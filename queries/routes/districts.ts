@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { MultiPolygonCoords } from '../../core/geojson.ts';
+import { restrictionParams } from '../auth/restriction.ts';
 import { findDistrict } from '../area-input.ts';
 import { dateTimeParam, numberParam } from '../param-text.ts';
 import { errorResponses } from '../schemas.ts';
@@ -32,15 +33,17 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/v1/districts',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['districts'],
         summary: 'every district with its outline',
-        description: 'From fleet.districts (`fleetlake districts load` replaces them; serve loads the built-in city when empty).',
+        description: 'From fleet.districts (`fleetlake districts load` replaces them; migrate loads the built-in city when empty).',
         response: { 200: { type: 'object', required: ['districts'], properties: { districts: { type: 'array', items: districtSchema } } }, ...errorResponses },
       },
     },
-    async () => {
+    async (request) => {
       const { rows } = await app.queries.all<DistrictRow>('districts-list', {});
+      request.auditRows = rows.length;
       return { districts: rows.map((d) => ({ id: d.id, name: d.name, geometry: { type: 'MultiPolygon', coordinates: d.polygons } })) };
     },
   );
@@ -48,6 +51,7 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: { ts?: string } }>(
     '/v1/districts/:id/count',
     {
+      config: { scope: 'read', heavy: true },
       schema: {
         tags: ['districts'],
         summary: 'how many vehicles were inside a district at an instant',
@@ -84,7 +88,9 @@ export async function districtRoutes(app: FastifyInstance): Promise<void> {
         district_id: district.id,
         at: dateTimeParam(at),
         lookback_ms: numberParam(config.district_lookback.ms),
+        ...restrictionParams(request.apiKey),
       });
+      request.auditRows = 1;
       return {
         district_id: district.id,
         name: district.name,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { errorMessage } from '../../core/errors.ts';
+import { errorMessage, FleetlakeError } from '../../core/errors.ts';
+import { isLoopback } from '../auth/auth-hook.ts';
 
 const healthSchema = {
   type: 'object',
@@ -13,7 +14,6 @@ const healthSchema = {
         reachable: { type: 'boolean' },
         mode: { type: 'string', enum: ['embedded', 'server', 'unknown'] },
         latency_ms: { type: 'number' },
-        error: { type: 'string' },
       },
     },
   },
@@ -31,7 +31,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: healthSchema, 503: healthSchema },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const started = performance.now();
       let error: string | undefined;
       try {
@@ -40,14 +40,29 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       } catch (err) {
         error = errorMessage(err);
       }
-      const clickhouse = { reachable: error === undefined, mode: app.api.mode, latency_ms: performance.now() - started, ...(error ? { error } : {}) };
+      // The reason stays in the log: /health is open to anyone who reaches the port.
+      if (error !== undefined) request.log.warn({ err: error }, 'ClickHouse did not answer the health ping');
+      const clickhouse = { reachable: error === undefined, mode: app.api.mode, latency_ms: performance.now() - started };
       return reply.status(error ? 503 : 200).send({ status: error ? 'unavailable' : 'ok', clickhouse });
     },
   );
 
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'] } },
-    async (_request, reply) => reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text exposition format)',
+        description: 'Answers requests from this machine only, unless api.metrics = open.',
+        produces: ['text/plain'],
+        response: { 200: { type: 'string' }, 403: { description: 'the request came from another machine and api.metrics is loopback', $ref: 'ApiError#' } },
+      },
+    },
+    async (request, reply) => {
+      if (app.api.config.metrics === 'loopback' && !isLoopback(request.ip)) {
+        throw new FleetlakeError('API_FORBIDDEN_METRICS');
+      }
+      return reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
+    },
   );
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { H3_RESOLUTION } from '../../core/names.ts';
+import { restrictionParams } from '../auth/restriction.ts';
 import { coverArea } from '../area-cover.ts';
 import { cellsParam, dateTimeParam, numberParam } from '../param-text.ts';
 import { bboxRing, checkLimit, parseBbox, WORLD } from '../request-checks.ts';
@@ -20,6 +21,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: HeatmapQuery }>(
     '/v1/heatmap',
     {
+      config: { scope: 'read', heavy: true },
       schema: {
         tags: ['heatmap'],
         summary: 'positions and distinct vehicles per H3 cell over a period',
@@ -74,7 +76,9 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
         max_lat: numberParam(box.maxLat),
         cells: cellsParam(cover ? [...cover.interior, ...cover.boundary] : []),
         limit: numberParam(limit + 1),
+        ...restrictionParams(request.apiKey),
       });
+      request.auditRows = Math.min(rows.length, limit);
       return {
         resolution,
         cells: rows.slice(0, limit).map((r) => ({ cell: r.cell, positions: Number(r.positions), vehicles: Number(r.vehicles) })),

@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import { Transform, type Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { restrictionParams } from '../auth/restriction.ts';
 import { ndjsonBody } from '../ndjson.ts';
 import { dateTimeParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
-import { checkLimit, parseBbox, parseMaxAge, splitVehicleTypes, WORLD } from '../request-checks.ts';
+import { checkLimit, parseBbox, MAX_REQUEST_DURATION, parseRequestDuration, splitVehicleTypes, WORLD } from '../request-checks.ts';
 import { bboxProperty, errorResponses, limitProperty, periodProperties, VEHICLE_ID_PATTERN, vehicleTypesQueryProperty } from '../schemas.ts';
 import { checkPeriod } from '../time-range.ts';
 import { trackFeature, trackFeatureSchema, type TrackRow } from '../track-feature.ts';
@@ -43,6 +45,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: TrackQuery }>(
     '/v1/vehicles/:id/track',
     {
+      config: { scope: 'read', heavy: true },
       schema: {
         tags: ['vehicles'],
         summary: "one vehicle's positions in a period, in time order",
@@ -80,19 +83,20 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
       const { format } = request.query;
       const period = checkPeriod(request.query.from, request.query.to, config.max_period.ms);
       const limit = checkLimit(request.query.limit, config.max_track_points, 'api.max_track_points');
-      const params = { vehicle_id: id, from: dateTimeParam(period.fromMs), to: dateTimeParam(period.toMs), limit: numberParam(limit) };
+      const params = { vehicle_id: id, from: dateTimeParam(period.fromMs), to: dateTimeParam(period.toMs), limit: numberParam(limit), ...restrictionParams(request.apiKey) };
       if (format === 'csv' || format === 'parquet') {
         const body = await app.queries.raw('vehicle-track', params, format === 'csv' ? 'CSVWithNames' : 'Parquet');
         return reply
           .type(RAW_TYPES[format])
           .header('content-disposition', `attachment; filename="${id}-track.${format}"`)
-          .send(body);
+          .send(format === 'csv' ? countCsvRows(body, request) : body);
       }
       if (format === 'ndjson') {
         const rows = await app.queries.stream<TrackRow>('vehicle-track', params);
-        return reply.type('application/x-ndjson').send(ndjsonBody(trackLines(rows), 'vehicle-track', config.query_timeout.ms));
+        return reply.type('application/x-ndjson').send(ndjsonBody(trackLines(rows, request), 'vehicle-track', config.query_timeout.ms, request));
       }
       const { rows } = await app.queries.all<TrackRow>('vehicle-track', { ...params, limit: numberParam(limit + 1) });
+      request.auditRows = Math.min(rows.length, limit);
       return reply.type('application/geo+json').send(trackFeature(id, request.query.from, request.query.to, rows, limit));
     },
   );
@@ -100,6 +104,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: LatestQuery }>(
     '/v1/vehicles/latest',
     {
+      config: { scope: 'live' },
       schema: {
         tags: ['vehicles'],
         summary: 'the last known position of every vehicle',
@@ -110,7 +115,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
           properties: {
             bbox: bboxProperty,
             vehicle_types: vehicleTypesQueryProperty,
-            max_age: { type: 'string', description: 'only vehicles seen within this long before now, e.g. 10m, 2h, 7d' },
+            max_age: { type: 'string', maxLength: 32, description: `only vehicles seen within this long before now, e.g. 10m, 2h, 7d (at most ${MAX_REQUEST_DURATION})` },
             limit: limitProperty('vehicles', config.default_limit, config.max_limit),
           },
         },
@@ -130,7 +135,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const now = app.api.now();
-      const maxAge = parseMaxAge(request.query.max_age);
+      const maxAge = parseRequestDuration(request.query.max_age, 'max_age');
       const box = parseBbox(request.query.bbox) ?? WORLD;
       const limit = checkLimit(request.query.limit, config.max_limit);
       const { rows } = await app.queries.all<LatestRow>('vehicles-latest', {
@@ -141,7 +146,9 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
         max_lat: numberParam(box.maxLat),
         vehicle_types: stringArrayParam(splitVehicleTypes(request.query.vehicle_types)),
         limit: numberParam(limit + 1),
+        ...restrictionParams(request.apiKey),
       });
+      request.auditRows = Math.min(rows.length, limit);
       return {
         as_of: new Date(now).toISOString(),
         vehicles: rows.slice(0, limit).map((row) => ({ ...row, ts: rfc3339FromClickHouse(row.ts) })),
@@ -151,6 +158,23 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-async function* trackLines(rows: AsyncIterable<TrackRow>): AsyncGenerator<string> {
-  for await (const row of rows) yield `${JSON.stringify({ ...row, ts: rfc3339FromClickHouse(row.ts) })}\n`;
+/** Passes a CSVWithNames body through, counting its rows (lines after the header) for the audit trail; Parquet goes uncounted. */
+function countCsvRows(body: Readable, request: FastifyRequest): Readable {
+  let newlines = 0;
+  return body.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
+        request.auditRows = Math.max(0, newlines - 1);
+        done(null, chunk);
+      },
+    }),
+  );
+}
+
+async function* trackLines(rows: AsyncIterable<TrackRow>, request: FastifyRequest): AsyncGenerator<string> {
+  for await (const row of rows) {
+    request.auditRows++;
+    yield `${JSON.stringify({ ...row, ts: rfc3339FromClickHouse(row.ts) })}\n`;
+  }
 }

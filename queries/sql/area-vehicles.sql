@@ -22,6 +22,8 @@
 --   min_speed_kmh   Float64: 0 for every position, the moving threshold (api.moving_threshold_kmh) for moving only
 --   vehicle_types   Array(String): [] for every type, e.g. ['van','truck']
 --   limit           UInt32: most vehicles returned, in vehicle_id order
+--   restrict_group  String: '' for every vehicle, or a group of fleet.vehicle_groups (the API key's restriction)
+--   restrict_area   MultiPolygon: [] for everywhere, or the API key's area (positions strictly inside count)
 SELECT
     vehicle_id,
     argMax(vehicle_type, ts) AS vehicle_type,
@@ -44,6 +46,9 @@ WHERE ((empty({interior_cells:Array(UInt64)}) AND empty({boundary_cells:Array(UI
   AND (empty({vehicle_types:Array(String)}) OR p.vehicle_type IN {vehicle_types:Array(String)})
   AND (h3_cell IN (SELECT arrayJoin(arrayFlatten(arrayMap(c -> h3ToChildren(c, 8), {interior_cells:Array(UInt64)}))))
         OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {polygons:MultiPolygon}))
+  -- The API key's restriction (docs/security.md): this key sees only these vehicles and places.
+  AND ({restrict_group:String} = '' OR p.vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
+  AND (empty({restrict_area:MultiPolygon}) OR pointInPolygon((toFloat64(p.lon), toFloat64(p.lat)), {restrict_area:MultiPolygon}))
 GROUP BY vehicle_id
 ORDER BY vehicle_id
 LIMIT {limit:UInt32}

@@ -7,6 +7,8 @@
 -- Parameters (clickhouse-client --param_NAME=VALUE; fleetlake sql --param NAME=VALUE):
 --   online_since    DateTime64(3, 'UTC'): seen at or after this counts as online
 --   limit           UInt32: most devices returned, in device_id order
+--   restrict_group  String: '' for every device, or a group of fleet.vehicle_groups (the API key's restriction)
+--   restrict_area   MultiPolygon: [] for everywhere, or the API key's area (devices last seen strictly inside)
 SELECT
     d.device_id AS device_id,
     d.vehicle_id AS vehicle_id,
@@ -34,5 +36,9 @@ LEFT JOIN
     SELECT vehicle_id, ts, toFloat64(lat) AS lat, toFloat64(lon) AS lon, toFloat64(speed_kmh) AS speed_kmh, heading_deg
     FROM fleet.latest_positions FINAL
 ) AS l ON l.vehicle_id = d.vehicle_id
+-- The API key's restriction (docs/security.md): a device is shown only when its vehicle is, and a
+-- device never seen has no place inside an area.
+WHERE ({restrict_group:String} = '' OR d.vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
+  AND (empty({restrict_area:MultiPolygon}) OR (l.vehicle_id != '' AND pointInPolygon((l.lon, l.lat), {restrict_area:MultiPolygon})))
 ORDER BY device_id
 LIMIT {limit:UInt32}

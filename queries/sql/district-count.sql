@@ -13,6 +13,8 @@
 --   district_id  String, e.g. d01
 --   at           DateTime64(3, 'UTC') as 'YYYY-MM-DD hh:mm:ss.sss'
 --   lookback_ms  UInt64, e.g. 300000 for 5 minutes
+--   restrict_group  String: '' for every vehicle, or a group of fleet.vehicle_groups (the API key's restriction)
+--   restrict_area   MultiPolygon: [] for everywhere, or the API key's area (positions strictly inside count)
 SELECT
     countIf(pointInPolygon(last_point, (SELECT polygons FROM fleet.districts WHERE id = {district_id:String}))) AS vehicles,
     count() AS vehicles_seen
@@ -22,5 +24,8 @@ FROM
     FROM fleet.positions
     WHERE ts > {at:DateTime64(3, 'UTC')} - toIntervalMillisecond({lookback_ms:UInt64})
       AND ts <= {at:DateTime64(3, 'UTC')}
+      -- The API key's restriction (docs/security.md): this key sees only these vehicles and places.
+      AND ({restrict_group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
+      AND (empty({restrict_area:MultiPolygon}) OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {restrict_area:MultiPolygon}))
     GROUP BY vehicle_id
 )

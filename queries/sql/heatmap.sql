@@ -12,6 +12,8 @@
 --   min_lon, min_lat, max_lon, max_lat  Float64: bounding box (-180, -90, 180, 90 for all)
 --   cells           Array(UInt64): cells covering the box (any resolution up to 8), or []
 --   limit           UInt32: most cells returned, in cell order
+--   restrict_group  String: '' for every vehicle, or a group of fleet.vehicle_groups (the API key's restriction)
+--   restrict_area   MultiPolygon: [] for everywhere, or the API key's area (positions strictly inside count)
 SELECT
     h3ToString(h3ToParent(h3_cell, {resolution:UInt8})) AS cell,
     count() AS positions,
@@ -22,6 +24,9 @@ WHERE (empty({cells:Array(UInt64)})
   AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
   AND toFloat64(lon) BETWEEN {min_lon:Float64} AND {max_lon:Float64}
   AND toFloat64(lat) BETWEEN {min_lat:Float64} AND {max_lat:Float64}
+  -- The API key's restriction (docs/security.md): this key sees only these vehicles and places.
+  AND ({restrict_group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
+  AND (empty({restrict_area:MultiPolygon}) OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {restrict_area:MultiPolygon}))
 GROUP BY cell
 ORDER BY cell
 LIMIT {limit:UInt32}

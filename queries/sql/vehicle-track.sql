@@ -8,6 +8,8 @@
 --   vehicle_id  String
 --   from, to    DateTime64(3, 'UTC') as 'YYYY-MM-DD hh:mm:ss.sss'; from <= ts < to
 --   limit       UInt32: most points returned (the earliest ones)
+--   restrict_group  String: '' for every vehicle, or a group of fleet.vehicle_groups (the API key's restriction)
+--   restrict_area   MultiPolygon: [] for everywhere, or the API key's area (positions strictly inside count)
 SELECT
     ts,
     toFloat64(lat) AS lat,
@@ -18,5 +20,8 @@ SELECT
 FROM fleet.positions
 WHERE vehicle_id = {vehicle_id:String}
   AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+  -- The API key's restriction (docs/security.md): this key sees only these vehicles and places.
+  AND ({restrict_group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
+  AND (empty({restrict_area:MultiPolygon}) OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {restrict_area:MultiPolygon}))
 ORDER BY ts
 LIMIT {limit:UInt32}

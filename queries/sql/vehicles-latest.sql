@@ -10,6 +10,8 @@
 --   min_lon, min_lat, max_lon, max_lat  Float64: bounding box, edges included (-180, -90, 180, 90 for all)
 --   vehicle_types   Array(String): [] for every type
 --   limit           UInt32: most vehicles returned, in vehicle_id order
+--   restrict_group  String: '' for every vehicle, or a group of fleet.vehicle_groups (the API key's restriction)
+--   restrict_area   MultiPolygon: [] for everywhere, or the API key's area (positions strictly inside count)
 SELECT vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type
 FROM
 (
@@ -27,5 +29,8 @@ WHERE ts >= {since:DateTime64(3, 'UTC')}
   AND lon BETWEEN {min_lon:Float64} AND {max_lon:Float64}
   AND lat BETWEEN {min_lat:Float64} AND {max_lat:Float64}
   AND (empty({vehicle_types:Array(String)}) OR vehicle_type IN {vehicle_types:Array(String)})
+  -- The API key's restriction (docs/security.md): this key sees only these vehicles and places.
+  AND ({restrict_group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
+  AND (empty({restrict_area:MultiPolygon}) OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {restrict_area:MultiPolygon}))
 ORDER BY vehicle_id
 LIMIT {limit:UInt32}

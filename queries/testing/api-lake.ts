@@ -3,7 +3,7 @@ import { loadConfig } from '../../core/config.ts';
 import { createSilentLogger } from '../../core/logger.ts';
 import { openTestLake, type TestLake } from '../../test-support/lake.ts';
 import { buildApp } from '../app.ts';
-import { prepareLake } from '../lake-check.ts';
+import { checkLakeSchema } from '../lake-check.ts';
 import { loadGeneratedPositions } from './generated-positions.ts';
 
 export interface ApiTestLake {
@@ -47,7 +47,7 @@ export async function openApiTestLake(options: ApiTestLakeOptions): Promise<ApiT
     toMs,
     intervalMs: options.intervalMs ?? 15_000,
   });
-  await prepareLake(lake.ch.client);
+  await checkLakeSchema(lake.ch.client);
   const build = (config = lake.config) => buildApp({ clickhouse: lake.ch, config, logger: createSilentLogger(), now: () => nowMs });
   const app = await build();
   const others: FastifyInstance[] = [];

@@ -9,14 +9,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * bench:ingest's transport for paced load: NDJSON position lines on stdin
- * (from `fleetlake generate --sink stdout`) to a topic, keyed by vehicle id
- * like the generator's own Kafka sink (gzip, acks from all in-sync replicas,
- * the default murmur2 partitioner). kafkajs spends 15-25 µs of CPU per record;
- * this client about a tenth of that, which leaves a two-core machine room to
- * ingest 50 000 positions/s while producing them.
+ * The reference Kafka producer, Apache Kafka's own Java client, for NDJSON
+ * position lines on stdin (e.g. from `fleetlake generate --sink stdout`) to a
+ * topic, keyed by vehicle id like the generator's own Kafka sink (acks from all
+ * in-sync replicas, the default murmur2 partitioner), compressed with any codec
+ * (env COMPRESSION). Used where a producer independent of fleetlake's own
+ * matters: the codec tests, and bench:ingest's paced load (kafkajs spends
+ * 15-25 µs of CPU per record, this client about a tenth of that).
  *
- * java -cp 'KAFKA_LIBS/*' LineProducer.java BOOTSTRAP TOPIC
+ * broker/line-producer.ts compiles and starts it:
+ * java -cp 'KAFKA_LIBS/*' LineProducer BOOTSTRAP TOPIC
  */
 public class LineProducer {
   private static final String KEY_START = "{\"vehicle_id\":\"";

@@ -1,5 +1,5 @@
 import { logLevel, type logCreator } from 'kafkajs';
-import type { Logger } from '../../core/logger.ts';
+import type { Logger } from './logger.ts';
 
 /** Routes kafkajs' own log lines into the process's structured pino log. */
 export function createKafkaLogger(logger: Logger): logCreator {
