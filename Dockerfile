@@ -1,4 +1,4 @@
-# fleetlake services (migrate, generator, ingest, query API) in one image:
+# fleetlake services (migrate, generator, gateway, ingest, query API) in one image:
 # `docker run fleetlake <command> [options]`, the same commands as `npx fleetlake`.
 # Debian (glibc), not Alpine: the embedded engine's native library needs glibc.
 
@@ -19,6 +19,7 @@ COPY cli ./cli
 COPY core ./core
 COPY schema ./schema
 COPY generator ./generator
+COPY gateway ./gateway
 COPY ingest ./ingest
 COPY queries ./queries
 COPY map ./map

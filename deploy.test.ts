@@ -37,7 +37,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the fleetlake services from the Dockerfile with real commands and flags', () => {
-    expect(fleetlakeServices.map(([name]) => name).sort()).toEqual(['api', 'generator', 'ingest', 'migrate']);
+    expect(fleetlakeServices.map(([name]) => name).sort()).toEqual(['api', 'gateway', 'generator', 'ingest', 'migrate']);
     expectRealCommands(compose);
   });
 
@@ -49,6 +49,8 @@ describe('docker-compose.yml', () => {
     const init = command(compose.services['redpanda-init']!).join(' ');
     expect(init).toContain(`rpk topic create ${TOPICS.positions} `);
     expect(init).toContain(`rpk topic create ${TOPICS.deadLetters} `);
+    expect(init).toContain(`rpk topic create ${TOPICS.deviceFrames} `);
+    expect(env('gateway').FLEETLAKE_GATEWAY_FRAMES_TOPIC).toBe(TOPICS.deviceFrames);
     for (const [name] of fleetlakeServices) {
       expect(env(name).FLEETLAKE_TOPIC, name).toBe(TOPICS.positions);
       expect(env(name).FLEETLAKE_DLQ_TOPIC, name).toBe(TOPICS.deadLetters);
@@ -76,7 +78,7 @@ describe('docker-compose.yml', () => {
     const grants = (user: string) => [...section(user).matchAll(/<query>([^<]*)<\/query>/g)].map((m) => m[1]!);
     expect(grants('fleetlake_writer').every((g) => /^GRANT (INSERT|INSERT, SELECT|SELECT) ON (fleet\.\w+|system\.\*)$/.test(g)), grants('fleetlake_writer').join('; ')).toBe(true);
     expect(grants('fleetlake_writer').filter((g) => g.startsWith('GRANT INSERT')).map((g) => g.split(' ON ')[1]).sort()).toEqual(
-      ['fleet.ingest_file_progress', 'fleet.ingest_journal', 'fleet.ingest_metrics', 'fleet.ingest_rejects', 'fleet.latest_positions', 'fleet.positions'],
+      ['fleet.device_frames', 'fleet.devices', 'fleet.ingest_file_progress', 'fleet.ingest_journal', 'fleet.ingest_metrics', 'fleet.ingest_rejects', 'fleet.latest_positions', 'fleet.positions'],
     );
     expect(grants('fleetlake_api').filter((g) => !g.startsWith('GRANT SELECT'))).toEqual([
       'GRANT INSERT ON fleet.api_audit',
@@ -116,6 +118,17 @@ describe('docker-compose.yml', () => {
     const volumes = compose.services.clickhouse?.volumes ?? [];
     expect(volumes).toContain('./schema/clickhouse/config.d/storage-policy.xml:/etc/clickhouse-server/config.d/storage-policy.xml:ro');
     expect(volumes).toContain('./schema/clickhouse/users.d/fleetlake.xml:/etc/clickhouse-server/users.d/fleetlake.xml:ro');
+  });
+
+  it('publishes the gateway on the ports it listens on, Teltonika on TCP and UDP', () => {
+    const gateway = compose.services.gateway!;
+    const args = command(gateway);
+    for (const flag of ['--teltonika-port', '--gt06-port', '--osmand-port']) {
+      const port = args[args.indexOf(flag) + 1];
+      expect(gateway.ports?.some((p) => p.startsWith(`${port}:${port}`)), flag).toBe(true);
+    }
+    expect(gateway.ports).toContain(`${args[args.indexOf('--teltonika-port') + 1]}:${args[args.indexOf('--teltonika-port') + 1]}/udp`);
+    expect(env('gateway').CLICKHOUSE_USER).toBe('fleetlake_writer');
   });
 
   it('publishes the API on the port it serves, and health-checks it there', () => {

@@ -19,6 +19,8 @@ export const KAFKA_FACING = [
   'ingest/dead-letters.test.ts',
   'ingest/rebalance.test.ts',
   'allinone/all-in-one.test.ts',
+  'gateway/gateway-kafka.test.ts',
+  'gateway/gateway-crash.test.ts',
 ];
 
 const shared = {

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openClickHouse, queryRows } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
+import { encodePosition } from '../core/position.ts';
+import { createDeviceSink } from '../gateway/simulator/device-sink.ts';
 import { runFleetlake } from '../test-support/run-fleetlake.ts';
 import { until } from '../test-support/until.ts';
 import type { LakeStatus } from './status-page.ts';
@@ -25,8 +27,9 @@ afterEach(() => {
 });
 
 /** `fleetlake start` as a user runs it, in its own process, on free ports. */
-async function start(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'start', '--vehicles', '200', '--interval', '1s', '--port', '0', '--clickhouse-http-port', '0'], {
+async function start(dataDir: string, env: NodeJS.ProcessEnv = {}, vehicles = '200'): Promise<Running> {
+  const ports = ['--port', '0', '--clickhouse-http-port', '0', '--teltonika-port', '0', '--gt06-port', '0', '--osmand-port', '0'];
+  const child = spawn(process.execPath, [BIN, 'start', '--vehicles', vehicles, '--interval', '1s', ...ports], {
     env: { ...process.env, KAFKA_BROKERS: '', FLEETLAKE_LOG_LEVEL: 'warn', FLEETLAKE_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -97,6 +100,27 @@ describe('fleetlake start (the all-in-one behind npm start)', () => {
     expect(resumed.rows_stored).toBeGreaterThanOrEqual(Number(stored?.n));
     expect(await stop(second)).toBe(0);
   }, 240_000);
+
+  it('with --vehicles 0 is a lake fed by devices only: a tracker is acknowledged once the queue took its positions, its frames are in fleet.device_frames', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-start-devices-'));
+    const running = await start(dataDir, { FLEETLAKE_GATEWAY_UNKNOWN_DEVICES: 'register', FLEETLAKE_GATEWAY_HOST: '127.0.0.1' }, '0');
+    const port = Number(await until(() => /Teltonika (\d+)/.exec(running.output())?.[1], 10_000, () => `no gateway ports printed:\n${running.output()}`));
+    const at = Date.now() - 60_000;
+    const sink = createDeviceSink({ protocol: 'teltonika', host: '127.0.0.1', port, maxRecordsPerPacket: 2, ackTimeoutMs: 5000, seed: 1 });
+    const positions = [0, 1, 2].map((i) => ({ vehicle_id: 'v-7', ts_ms: at + i * 5000, lat: -33.5 + i / 1e4, lon: 151.2, speed_kmh: 20, heading_deg: 90, vehicle_type: '' }));
+    await sink.send(positions.map((p) => ({ key: p.vehicle_id, value: encodePosition(p) })));
+    await sink.close();
+    await until(async () => ((await status(running.apiUrl)).rows_stored >= 3 ? true : undefined), 30_000, () => `the tracker's positions were not stored:\n${running.output()}`);
+    expect(await stop(running)).toBe(0);
+
+    const ch = openClickHouse(loadConfig({ env: { FLEETLAKE_DATA_DIR: dataDir } }));
+    // unknown_devices = register: the device is filed under its own IMEI.
+    const stored = await queryRows<{ vehicle_id: string; lat: number }>(ch.client, 'SELECT vehicle_id, toFloat64(lat) AS lat FROM fleet.positions ORDER BY ts');
+    const frames = await queryRows<{ outcome: string; detail: string; n: string }>(ch.client, 'SELECT outcome, detail, count() AS n FROM fleet.device_frames GROUP BY outcome, detail ORDER BY detail');
+    await ch.close();
+    expect(stored).toEqual(positions.map((p) => ({ vehicle_id: '350000000000007', lat: p.lat })));
+    expect(frames).toEqual([{ outcome: 'ok', detail: '', n: String(sink.stats.packets) }, { outcome: 'ok', detail: 'login', n: '1' }]);
+  }, 180_000);
 
   it('goes through the broker when KAFKA_BROKERS is set', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-start-kafka-'));

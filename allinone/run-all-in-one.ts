@@ -1,10 +1,13 @@
 import { openClickHouse, type ClickHouseClient } from '../core/clickhouse.ts';
 import type { FleetlakeConfig } from '../core/config.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, isFleetlakeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { createMetrics } from '../core/metrics.ts';
+import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { createKafkaSink, runGenerator, type PositionSink, type RunSummary } from '../generator/index.ts';
 import { createInProcessSource, createKafkaSource, kafkaSourceOptions, runIngest, type IngestSource, type IngestSummary } from '../ingest/index.ts';
+import { createFrameTableSink } from '../gateway/frame-table.ts';
+import { createSinkOutput, type GatewayOutput } from '../gateway/gateway-output.ts';
+import { startGateway, type RunningGateway } from '../gateway/run-gateway.ts';
 import { describeAuth } from '../queries/auth/auth-hook.ts';
 import { buildApp } from '../queries/app.ts';
 import { migrate } from '../schema/migrate.ts';
@@ -12,6 +15,7 @@ import { startClickHouseHttp, type ClickHouseHttpEndpoint } from './clickhouse-h
 import { statusPage } from './status-page.ts';
 
 export interface AllInOneOptions {
+  /** 0 runs no generator: a lake fed by devices only. */
   readonly vehicles: number;
   readonly intervalMs: number;
   readonly seed: number;
@@ -25,6 +29,8 @@ export interface AllInOne {
   readonly apiUrl: string;
   /** Embedded mode only: where other processes (fleetlake sql, Grafana) read the lake. */
   readonly clickhouseHttpUrl?: string;
+  /** The device gateway's bound ports (config gateway.*; a free port where the configured one was taken). */
+  readonly gatewayPorts: RunningGateway['ports'];
   /** Stops in the order data flows, so that everything the generator handed over is stored. */
   stop(): Promise<void>;
   /** Settles when a stage fails for good (it rejects) or after stop() (it resolves). */
@@ -35,11 +41,12 @@ export interface AllInOne {
 const IN_PROCESS_CAPACITY = 50_000;
 
 /**
- * fleetlake in one process: migrate, a live generator, ingest and the query
- * API on one lake. Without a broker the generator and ingest are joined by a
- * bounded in-process source that goes through the same ingest core (batching,
- * validation, rejects, metrics) as Kafka; with kafka.brokers set they go
- * through the broker.
+ * fleetlake in one process: migrate, a live generator, the device gateway,
+ * ingest and the query API on one lake. Without a broker the generator, the
+ * gateway and ingest are joined by a bounded in-process source that goes
+ * through the same ingest core (batching, validation, rejects, metrics) as
+ * Kafka, and archived device frames go straight into fleet.device_frames;
+ * with kafka.brokers set they go through the broker.
  */
 export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOptions, logger: Logger): Promise<AllInOne> {
   const ch = openClickHouse(config);
@@ -70,21 +77,26 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
     });
 
     const generatorStop = new AbortController();
-    const generatorDone = runGenerator({
-      fleet: { vehicles: options.vehicles, intervalMs: options.intervalMs, seed: options.seed },
-      schedule: { kind: 'live' },
-      sink,
-      signal: generatorStop.signal,
-      metrics,
-    });
+    const generatorDone =
+      options.vehicles > 0
+        ? runGenerator({ fleet: { vehicles: options.vehicles, intervalMs: options.intervalMs, seed: options.seed }, schedule: { kind: 'live' }, sink, signal: generatorStop.signal, metrics })
+        : new Promise<never>(() => {});
+
+    // Devices are acknowledged once the positions are in the same queue (or broker) the generator feeds.
+    const frames = viaBroker
+      ? await createKafkaSink({ brokers: config.kafka.brokers, clientId: `${config.kafka.client_id}-gateway-frames`, topic: config.gateway.frames_topic, partitions: config.kafka.partitions, logger })
+      : createFrameTableSink(ch.client);
+    const gateway = await startGatewayOnFreePorts(config, ch.client, createSinkOutput({ send: (batch) => sink.send(batch), close: async () => {} }, frames), metrics, logger.child({ stage: 'gateway' }));
 
     const endpoint = ch.mode === 'embedded' ? await serveLakeOverHttp(ch.reader, options.clickhouseHttpPort, logger) : undefined;
     if (endpoint) {
       ch.advertise(endpoint.url);
       cleanup.push(() => endpoint.close());
     }
+    const { teltonika, gt06, osmand } = gateway.ports;
     const describe = () =>
-      `migrate, a generator of ${options.vehicles.toLocaleString('en')} vehicles reporting every ${options.intervalMs / 1000} s, ` +
+      `migrate, ${options.vehicles > 0 ? `a generator of ${options.vehicles.toLocaleString('en')} vehicles reporting every ${options.intervalMs / 1000} s` : 'no generator'}, ` +
+      `a device gateway (Teltonika ${teltonika}, GT06 ${gt06}, OsmAnd ${osmand}), ` +
       `${viaBroker ? `Kafka (${config.kafka.brokers.join(', ')})` : 'an in-process queue'}, ingest and this API, on ${ch.mode === 'embedded' ? `the embedded lake in ${ch.location}` : ch.location}`;
     // Per-request logs stay quiet here (the status page polls); `fleetlake serve` logs them.
     const apiLogger = logger.child({ stage: 'api' }, { level: logger.levelVal > 40 ? logger.level : 'warn' });
@@ -99,8 +111,9 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        await gateway.stop();
         generatorStop.abort();
-        await settle(generatorDone, logger, 'generator');
+        if (options.vehicles > 0) await settle(generatorDone, logger, 'generator');
         await sink.close();
         endSource();
         ingestStop.abort();
@@ -116,7 +129,7 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
         throw err;
       },
     );
-    return { apiUrl, clickhouseHttpUrl: endpoint?.url, stop, done };
+    return { apiUrl, clickhouseHttpUrl: endpoint?.url, gatewayPorts: gateway.ports, stop, done };
   } catch (err) {
     await unwind();
     throw err;
@@ -132,6 +145,23 @@ async function brokerPath(config: FleetlakeConfig, logger: Logger): Promise<{ so
   const { brokers, client_id, topic, partitions } = config.kafka;
   const sink = await createKafkaSink({ brokers, clientId: client_id, topic, partitions, compression: config.generator.compression, logger: logger.child({ stage: 'generator' }) });
   return { source: createKafkaSource(kafkaSourceOptions(config, logger.child({ stage: 'ingest' }))), sink, endSource: () => {} };
+}
+
+/**
+ * The gateway on its configured ports, or on free ones when one is taken (as
+ * the lake's HTTP port does): a demo must start on a shared machine, and the
+ * ports in use are printed and on the status page.
+ */
+async function startGatewayOnFreePorts(config: FleetlakeConfig, client: ClickHouseClient, output: GatewayOutput, metrics: Metrics, logger: Logger): Promise<RunningGateway> {
+  try {
+    return await startGateway({ config, client, output, logger, metrics });
+  } catch (err) {
+    if (!isFleetlakeError(err, 'GATEWAY_PORT_BUSY')) throw err;
+    const gateway = { ...config.gateway, teltonika_port: 0, gt06_port: 0, osmand_port: 0 };
+    const running = await startGateway({ config: { gateway }, client, output, logger, metrics });
+    logger.warn({ wanted: err.message, ports: running.ports }, 'a device port is taken: the gateway listens on other ports');
+    return running;
+  }
 }
 
 /** The port asked for, or any free one when it is taken (a local ClickHouse server often holds 8123). */

@@ -6,6 +6,9 @@
  * design: the H3 resolution of the key (7, 8, 9) and the key without
  * vehicle_id. For each variant it also asks the primary index how many rows a
  * district-sized and a street-sized area query over one hour would read.
+ * Last, the same positions with the device fields a tracker reports
+ * (bench/gateway-like.ts), written the way ingest writes gateway messages,
+ * for the bytes per position of gateway data.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +20,11 @@ import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.t
 import { loadConfig } from '../core/config.ts';
 import { loadDistricts } from '../core/districts.ts';
 import { H3_RESOLUTION } from '../core/names.ts';
+import { parsePosition } from '../core/position.ts';
 import { backfillMessages } from '../generator/index.ts';
+import { createTsvBody, POSITION_COLUMNS, POSITION_INSERT_FORMAT } from '../ingest/encode-batch.ts';
 import { migrate } from '../schema/migrate.ts';
+import { createGatewayLikeEnricher } from './gateway-like.ts';
 import { describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
@@ -68,8 +74,12 @@ async function main(): Promise<void> {
 
     console.log(`# bench:storage — ${inserted.toLocaleString('en')} positions, ${vehicles} vehicles, ${(TO_MS - FROM_MS) / 3_600_000} h, GPS noise per generator defaults`);
     console.log(`machine: ${describeMachine()}; load ${loadSeconds.toFixed(1)} s (${Math.round(inserted / loadSeconds).toLocaleString('en')} rows/s generate+insert)\n`);
-    await reportColumns(ch, inserted);
+    await reportColumns(ch, 'fleet.positions', inserted);
     await reportVariants(ch, inserted);
+    const gatewayRows = await loadGatewayLikeData(ch);
+    await ch.client.command({ query: `OPTIMIZE TABLE ${GATEWAY_TABLE} FINAL` });
+    console.log('## gateway data: the same positions with the device fields of a tracker (bench/gateway-like.ts)\n');
+    await reportColumns(ch, GATEWAY_TABLE, gatewayRows);
   } finally {
     await ch.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -88,6 +98,39 @@ async function createVariants(ch: ClickHouse): Promise<void> {
       .replace(/;\s*$/, '');
     await ch.client.command({ query: sql });
   }
+}
+
+const GATEWAY_TABLE = 'bench.gateway';
+
+/** The shipped DDL of fleet.positions with every migration that alters it, under another name. */
+async function createGatewayTable(ch: ClickHouse): Promise<void> {
+  for (const file of ['0001_positions.sql', '0020_position_device_fields.sql']) {
+    const sql = readFileSync(new URL(`../schema/migrations/${file}`, import.meta.url), 'utf8').replace(/^--.*$/gm, '').replace('fleet.positions', GATEWAY_TABLE).replace(/;\s*$/, '');
+    await ch.client.command({ query: sql });
+  }
+}
+
+async function loadGatewayLikeData(ch: ClickHouse): Promise<number> {
+  await createGatewayTable(ch);
+  const enrich = createGatewayLikeEnricher(Number(args.seed));
+  let body = createTsvBody();
+  let total = 0;
+  const flush = async () => {
+    if (body.rows === 0) return;
+    const result = await ch.client.exec({ query: `INSERT INTO ${GATEWAY_TABLE} (${POSITION_COLUMNS.join(', ')}) FORMAT ${POSITION_INSERT_FORMAT}`, values: Readable.from([body.bytes()]) });
+    result.stream.destroy();
+    total += body.rows;
+    body = createTsvBody();
+  };
+  for (const message of backfillMessages({ vehicles, seed: Number(args.seed), fromMs: FROM_MS, toMs: TO_MS, intervalMs: INTERVAL_MS })) {
+    const check = parsePosition(message.value);
+    if (!check.ok) continue;
+    body.add(enrich(check.position));
+    if (body.rows >= insertRows) await flush();
+    if (total + body.rows >= targetRows) break;
+  }
+  await flush();
+  return total;
 }
 
 async function loadGeneratorData(ch: ClickHouse): Promise<number> {
@@ -113,18 +156,21 @@ async function loadGeneratorData(ch: ClickHouse): Promise<number> {
   return total;
 }
 
-async function reportColumns(ch: ClickHouse, rows: number): Promise<void> {
+async function reportColumns(ch: ClickHouse, table: string, rows: number): Promise<void> {
+  const [db, name] = table.split('.');
   const columns = await queryRows<{ column: string; type: string; compressed: string; uncompressed: string }>(
     ch.client,
     `SELECT column, any(type) AS type, sum(column_data_compressed_bytes) AS compressed, sum(column_data_uncompressed_bytes) AS uncompressed
-     FROM system.parts_columns WHERE database = 'fleet' AND table = 'positions' AND active GROUP BY column ORDER BY compressed DESC`,
+     FROM system.parts_columns WHERE database = {db:String} AND table = {name:String} AND active GROUP BY column ORDER BY compressed DESC`,
+    { db, name },
   );
   const [disk] = await queryRows<{ on_disk: string; marks_and_index: string }>(
     ch.client,
     `SELECT sum(bytes_on_disk) AS on_disk, sum(marks_bytes + primary_key_bytes_in_memory) AS marks_and_index
-     FROM system.parts WHERE database = 'fleet' AND table = 'positions' AND active`,
+     FROM system.parts WHERE database = {db:String} AND table = {name:String} AND active`,
+    { db, name },
   );
-  console.log('## fleet.positions, bytes per position by column\n');
+  console.log(`## ${table}, bytes per position by column\n`);
   console.log('| column | type | compressed B/row | uncompressed B/row | ratio |');
   console.log('| --- | --- | ---: | ---: | ---: |');
   for (const c of columns) {

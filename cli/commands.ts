@@ -9,6 +9,8 @@ import { startCommand } from './commands/start.ts';
 import { serveCommand } from './commands/serve.ts';
 import { districtsCommand } from './commands/districts.ts';
 import { areaCellsCommand } from './commands/area-cells.ts';
+import { gatewayCommand } from './commands/gateway.ts';
+import { devicesCommand } from './commands/devices.ts';
 import { keysCommand } from './commands/keys.ts';
 import { eraseCommand } from './commands/erase.ts';
 
@@ -20,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   brokerCommand,
   generateCommand,
   ingestCommand,
+  gatewayCommand,
+  devicesCommand,
   estimateCommand,
   serveCommand,
   districtsCommand,

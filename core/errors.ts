@@ -70,6 +70,10 @@ export const ERROR_CODES = {
   INGEST_LAKE_NOT_READY: { status: 503, template: '{detail}' },
   DASHBOARD_INVALID: { status: 500, template: 'dashboard: {detail}' },
   ESTIMATE_SCENARIO_INVALID: { status: 400, template: '{detail}' },
+  DEVICE_INVALID: { status: 400, template: '{detail}' },
+  DEVICE_NOT_FOUND: { status: 404, template: 'device {id} is not in fleet.devices; `fleetlake devices list` shows the registered ones' },
+  DEVICE_IMPORT_INVALID: { status: 400, template: '{path} line {line}: {detail}' },
+  GATEWAY_PORT_BUSY: { status: 500, template: 'the {protocol} listener cannot bind {host}:{port}: {detail}; pick another with --{protocol}-port or stop what holds it' },
   CALIBRATION_INVALID: { status: 500, template: 'calibration file {path}: {detail}' },
   CALIBRATION_NO_DATA: { status: 500, template: 'cannot calibrate: {detail}' },
 } as const satisfies Record<string, { status: number; template: string; public?: string }>;

@@ -22,6 +22,13 @@ export const METRIC_DEFINITIONS = {
   apiRequestSeconds: { kind: 'histogram', name: 'fleetlake_api_request_seconds', help: 'query API request latency by route and status', labels: ['route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.3, 1, 3, 10] },
   apiQueryRowsRead: { kind: 'counter', name: 'fleetlake_api_query_rows_read_total', help: 'rows ClickHouse read for API queries, by named query', labels: ['query'] },
   apiQueryTimeouts: { kind: 'counter', name: 'fleetlake_api_query_timeouts_total', help: 'API queries ClickHouse cancelled at their time budget, by named query', labels: ['query'] },
+  gatewayConnections: { kind: 'gauge', name: 'fleetlake_gateway_connections', help: 'open device connections, by protocol', labels: ['protocol'] },
+  gatewayFrames: { kind: 'counter', name: 'fleetlake_gateway_frames_total', help: 'frames received, by protocol and outcome (ok, no_fix, duplicate, unknown_device or a reject reason)', labels: ['protocol', 'outcome'] },
+  gatewayPositions: { kind: 'counter', name: 'fleetlake_gateway_positions_total', help: 'positions published and acknowledged to devices, by protocol', labels: ['protocol'] },
+  gatewayRecordsWithoutFix: { kind: 'counter', name: 'fleetlake_gateway_records_without_fix_total', help: 'device records without a GPS fix (archived, not positions), by protocol', labels: ['protocol'] },
+  gatewayAckSeconds: { kind: 'histogram', name: 'fleetlake_gateway_ack_seconds', help: 'from a whole frame received to its ACK sent (broker acknowledged), by protocol', labels: ['protocol'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5] },
+  gatewayUnknownDevices: { kind: 'counter', name: 'fleetlake_gateway_unknown_devices_total', help: 'logins or requests from devices not in fleet.devices (rejected or registered per gateway.unknown_devices), by protocol', labels: ['protocol'] },
+  gatewayClosed: { kind: 'counter', name: 'fleetlake_gateway_connections_closed_total', help: 'connections the gateway closed or refused, by protocol and reason (idle, trickle, max_connections, max_per_address, or a frame reject reason)', labels: ['protocol', 'reason'] },
   generatorPositions: { kind: 'counter', name: 'fleetlake_generator_positions_total', help: 'positions the generator emitted', labels: [] },
 } as const;
 

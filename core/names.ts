@@ -12,6 +12,8 @@ export const TABLES = {
   ingestJournal: `${DATABASE}.ingest_journal`,
   ingestFileProgress: `${DATABASE}.ingest_file_progress`,
   districts: `${DATABASE}.districts`,
+  devices: `${DATABASE}.devices`,
+  deviceFrames: `${DATABASE}.device_frames`,
   apiKeys: `${DATABASE}.api_keys`,
   vehicleGroups: `${DATABASE}.vehicle_groups`,
   apiAudit: `${DATABASE}.api_audit`,
@@ -21,6 +23,7 @@ export const TABLES = {
 export const TOPICS = {
   positions: 'fleet.positions',
   deadLetters: 'fleet.positions.dlq',
+  deviceFrames: 'fleet.device_frames',
 } as const;
 
 /** The H3 resolution of `fleet.positions.h3_cell`; see docs/storage.md for the measurement behind it. */

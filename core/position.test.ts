@@ -83,3 +83,51 @@ describe('the position contract', () => {
     expect(parsePosition(wire)).toEqual(check);
   });
 });
+
+describe('the optional device fields of the contract', () => {
+  const device = {
+    ...good,
+    altitude_m: -12,
+    satellites: 11,
+    ignition: true,
+    movement: false,
+    odometer_m: 1_523_400,
+    external_voltage_mv: 12_880,
+    battery_voltage_mv: 4100,
+    gsm_signal: 4,
+    device_id: '356307042441013',
+    attributes: { io1: 1, io200: 0, 'io9.text': 'a b=c', flag: false },
+  };
+
+  it('pass through the validator, the schema and the wire form unchanged', () => {
+    const check = checkPosition(device);
+    expect(check).toEqual({ ok: true, position: { ...device, ts: undefined, ts_ms: Date.parse(good.ts) } });
+    expect(validateWithSchema(device)).toBe(true);
+    if (!check.ok) throw new Error(check.detail);
+    expect(JSON.parse(encodePosition(check.position))).toEqual(device);
+    expect(parsePosition(encodePosition(check.position))).toEqual(check);
+  });
+
+  it('leave the wire form of a position without them as it was', () => {
+    const check = checkPosition(good);
+    expect(check.ok && Object.keys(check.position)).toEqual(['vehicle_id', 'ts_ms', 'lat', 'lon', 'speed_kmh', 'heading_deg', 'vehicle_type']);
+  });
+
+  it.each([
+    ['fractional altitude', { altitude_m: 1.5 }],
+    ['satellites above 255', { satellites: 256 }],
+    ['ignition as a number', { ignition: 1 }],
+    ['negative odometer', { odometer_m: -1 }],
+    ['voltage above 65535', { external_voltage_mv: 70_000 }],
+    ['device_id with a space', { device_id: 'a b' }],
+    ['attributes as a list', { attributes: [1] }],
+    ['attribute with a quote', { attributes: { a: "it's" } }],
+    ['attribute name with a space', { attributes: { 'a b': 1 } }],
+    ['attribute as an object', { attributes: { a: { b: 1 } } }],
+    ['65 attributes', { attributes: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`io${i}`, i])) }],
+  ])('refuses %s (wrong_type), and the schema refuses it too', (_name, extra) => {
+    const value = { ...good, ...extra };
+    expect(checkPosition(value)).toMatchObject({ ok: false, reason: 'wrong_type' });
+    expect(validateWithSchema(value)).toBe(false);
+  });
+});

@@ -1,9 +1,11 @@
+import { checkExtras, encodeExtras, type PositionExtras } from './position-extras.ts';
+
 /**
  * The position contract: the one message every stage speaks. Its published
  * form is `core/position.schema.json`; this module is the fast validator that
  * ingest runs per message, and a test keeps the two in agreement.
  */
-export interface Position {
+export interface Position extends PositionExtras {
   readonly vehicle_id: string;
   /** Milliseconds since the Unix epoch, UTC. */
   readonly ts_ms: number;
@@ -89,6 +91,8 @@ export function checkPosition(value: unknown, bounds?: TimeBounds): PositionChec
     if (typeof vehicle_type !== 'string') return refuse('wrong_type', 'vehicle_type must be a string');
     if (!VEHICLE_TYPE.test(vehicle_type)) return refuse('bad_vehicle_type', 'vehicle_type must be 1 to 32 of a-z 0-9 _ -');
   }
+  const extras = checkExtras(v);
+  if (!extras.ok) return refuse('wrong_type', extras.detail);
   if (bounds) {
     if (tsMs < bounds.minTsMs) return refuse('too_old', `ts ${ts} is older than the accepted past bound ${new Date(bounds.minTsMs).toISOString()}`);
     if (tsMs > bounds.maxTsMs) return refuse('too_far_in_future', `ts ${ts} is beyond the accepted future bound ${new Date(bounds.maxTsMs).toISOString()}`);
@@ -104,15 +108,16 @@ export function checkPosition(value: unknown, bounds?: TimeBounds): PositionChec
       // Devices send 360 for north as often as 0: the same direction, stored once as 0.
       heading_deg: headingN === 360 ? 0 : headingN!,
       vehicle_type: typeof vehicle_type === 'string' ? vehicle_type : '',
+      ...extras.extras,
     },
   };
 }
 
-/** The wire form of a position: fixed key order, so a seeded generator is byte-for-byte reproducible. */
+/** The wire form of a position: fixed key order (optional device fields last), so a seeded generator is byte-for-byte reproducible. */
 export function encodePosition(p: Position): string {
   const type = p.vehicle_type ? `,"vehicle_type":${JSON.stringify(p.vehicle_type)}` : '';
   return (
     `{"vehicle_id":${JSON.stringify(p.vehicle_id)},"ts":"${new Date(p.ts_ms).toISOString()}",` +
-    `"lat":${p.lat},"lon":${p.lon},"speed_kmh":${p.speed_kmh},"heading_deg":${p.heading_deg}${type}}`
+    `"lat":${p.lat},"lon":${p.lon},"speed_kmh":${p.speed_kmh},"heading_deg":${p.heading_deg}${type}${encodeExtras(p)}}`
   );
 }

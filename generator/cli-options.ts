@@ -28,6 +28,9 @@ export const GENERATE_FLAGS = {
   'malformed-share': { type: 'string' },
   'batch-size': { type: 'string' },
   compression: { type: 'string' },
+  'records-per-packet': { type: 'string' },
+  'ack-timeout': { type: 'string' },
+  'devices-csv': { type: 'string' },
   workers: { type: 'string' },
 } as const;
 
@@ -39,6 +42,10 @@ export interface GenerateCommandOptions {
   readonly sink: SinkSpec;
   readonly batchSize: number;
   readonly compression: KafkaCompression;
+  /** Device sinks: most records per Teltonika packet (1..255) and how long a packet waits for its ACK. */
+  readonly device: { readonly maxRecordsPerPacket: number; readonly ackTimeoutMs: number };
+  /** Write the registry rows of the simulated devices to this CSV file and stop (device sinks). */
+  readonly devicesCsv?: string;
   /** Worker threads (null and kafka sinks only). */
   readonly workers: number;
 }
@@ -104,7 +111,11 @@ export function parseGenerateFlags(flags: GenerateFlagValues, config: Pick<Fleet
   const districtsFile = flags.districts ?? g.districts;
   const workers = whole('workers', flags.workers, 1, 1, MAX_WORKERS);
   if (workers > 1 && sink.kind !== 'null' && sink.kind !== 'kafka') {
-    throw bad(`--workers ${workers} needs --sink null or kafka: into ${sink.kind === 'file' ? 'a file' : 'stdout'}, lines of several workers would interleave and the stream would no longer be the same byte for byte`);
+    const why =
+      sink.kind === 'device'
+        ? "a device sink keeps each tracker's connection in this thread; split a large simulated fleet between processes with --instances"
+        : `into ${sink.kind === 'file' ? 'a file' : 'stdout'}, lines of several workers would interleave and the stream would no longer be the same byte for byte`;
+    throw bad(`--workers ${workers} needs --sink null or kafka: ${why}`);
   }
 
   return {
@@ -129,6 +140,22 @@ export function parseGenerateFlags(flags: GenerateFlagValues, config: Pick<Fleet
     batchSize: whole('batch-size', flags['batch-size'], 10_000, 1, 1_000_000),
     compression,
     workers,
+    device: deviceBehaviour(flags, sink, { duration, whole, bad }),
+    devicesCsv: flags['devices-csv'],
+  };
+}
+
+function deviceBehaviour(
+  flags: GenerateFlagValues,
+  sink: SinkSpec,
+  p: { duration: (flag: string, raw: string) => number; whole: (flag: string, raw: string | undefined, fallback: number, min: number, max: number) => number; bad: (message: string) => Error },
+): GenerateCommandOptions['device'] {
+  for (const flag of ['records-per-packet', 'ack-timeout', 'devices-csv'] as const) {
+    if (flags[flag] !== undefined && sink.kind !== 'device') throw p.bad(`--${flag} only applies to a device sink (teltonika://, gt06://, osmand://)`);
+  }
+  return {
+    maxRecordsPerPacket: p.whole('records-per-packet', flags['records-per-packet'], 1, 1, 255),
+    ackTimeoutMs: flags['ack-timeout'] === undefined ? 5000 : p.duration('ack-timeout', flags['ack-timeout']),
   };
 }
 

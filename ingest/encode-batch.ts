@@ -1,9 +1,10 @@
 import type { Position, TimeBounds } from '../core/position.ts';
 import type { CutBatch } from './partition-batcher.ts';
+import { EXTRA_COLUMNS, tsvExtras } from './tsv-extras.ts';
 import type { Decode, Reject } from './types.ts';
 
 /** The columns ingest writes, in the order of every encoded line. */
-export const POSITION_COLUMNS = ['vehicle_id', 'ts', 'lat', 'lon', 'speed_kmh', 'heading_deg', 'vehicle_type'] as const;
+export const POSITION_COLUMNS = ['vehicle_id', 'ts', 'lat', 'lon', 'speed_kmh', 'heading_deg', 'vehicle_type', ...EXTRA_COLUMNS] as const;
 export const POSITION_INSERT_FORMAT = 'TabSeparated';
 
 /** A batch ready for ClickHouse: accepted positions as one insert body, refused messages as values. */
@@ -98,8 +99,9 @@ export function createTsvBody(expectedBytes = 1 << 16): TsvBody {
 
   return {
     add(p) {
-      if (at + MAX_LINE_BYTES > buffer.length) {
-        const grown = Buffer.allocUnsafe(buffer.length * 2);
+      const extras = tsvExtras(p);
+      if (at + MAX_LINE_BYTES + extras.length > buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, at + MAX_LINE_BYTES + extras.length));
         buffer.copy(grown, 0, 0, at);
         buffer = grown;
       }
@@ -117,6 +119,7 @@ export function createTsvBody(expectedBytes = 1 << 16): TsvBody {
       digits(Math.round(p.heading_deg) % 360, 1);
       buffer[at++] = TAB;
       at += buffer.write(p.vehicle_type, at, 'latin1');
+      at += buffer.write(extras, at, 'latin1');
       buffer[at++] = NEWLINE;
       rows += 1;
     },

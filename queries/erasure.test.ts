@@ -5,13 +5,14 @@ import { runFleetlake } from '../test-support/run-fleetlake.ts';
 import { createApiKey } from './auth/api-key-store.ts';
 import { SCOPES } from './auth/scopes.ts';
 import { addToVehicleGroup } from './auth/vehicle-groups.ts';
+import { dateTimeParam } from './param-text.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
 
 /**
  * Erasure removes a vehicle from every table that holds its positions, and
  * nothing else: history, latest positions, refused messages naming it, and
- * the raw frames of its devices (the gateway's tables, created here as its
- * migrations do).
+ * the raw frames of its devices (fleet.device_frames, through the gateway's
+ * registry fleet.devices).
  */
 describe("erasing a vehicle's positions", () => {
   let t: ApiTestLake;
@@ -30,11 +31,9 @@ describe("erasing a vehicle's positions", () => {
     t = await openApiTestLake({ vehicles: 8, hours: 1 });
     app = await t.buildApp({ auth: 'required' });
     const ch = t.lake.ch.client;
-    await ch.command({ query: "CREATE TABLE fleet.devices (device_id String, vehicle_id String, updated_at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = ReplacingMergeTree(updated_at) ORDER BY device_id" });
-    await ch.command({ query: "CREATE TABLE fleet.device_frames (received_at DateTime64(3, 'UTC'), device_id String, frame String) ENGINE = MergeTree ORDER BY (device_id, received_at)" });
     for (const v of ['v-00001', 'v-00002', 'v-00003']) {
       await ch.insert({ table: 'fleet.devices', values: [{ device_id: `imei-${v}`, vehicle_id: v }], format: 'JSONEachRow' });
-      await ch.insert({ table: 'fleet.device_frames', values: [{ received_at: '2025-03-03 06:10:00.000', device_id: `imei-${v}`, frame: 'raw' }], format: 'JSONEachRow' });
+      await ch.insert({ table: 'fleet.device_frames', values: [{ received_at: dateTimeParam(Date.now() - 60_000) /* inside the 90-day TTL */, device_id: `imei-${v}`, frame: 'raw' }], format: 'JSONEachRow' });
       await ch.insert({
         table: 'fleet.ingest_rejects',
         values: [{ source: 'kafka', topic: 'fleet.positions', partition: 0, offset: Number(v.slice(-1)), reason: 'out_of_range', detail: '', payload: `{"vehicle_id":"${v}","lat":95}` }],

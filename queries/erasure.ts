@@ -31,8 +31,7 @@ const NO_LIMIT_MS = Date.parse('2300-01-01T00:00:00Z');
 
 /**
  * Where positions live, how a vehicle's rows are found in each, and which
- * time column `before` applies to. A table that does not exist in this lake
- * (fleet.device_frames comes with the gateway) is skipped.
+ * time column `before` applies to.
  */
 const TABLES_WITH_POSITIONS: readonly { table: string; where: string }[] = [
   { table: TABLES.positions, where: 'vehicle_id = {vehicle_id:String} AND ts < {before:Before}' },
@@ -41,8 +40,8 @@ const TABLES_WITH_POSITIONS: readonly { table: string; where: string }[] = [
   { table: TABLES.ingestRejects, where: 'position(payload, concat(\'"\', {vehicle_id:String}, \'"\')) > 0 AND received_at < {before:Before}' },
   // Raw tracker frames carry a device id; the gateway's registry (fleet.devices) says whose vehicle it is.
   {
-    table: `${DATABASE}.device_frames`,
-    where: `device_id IN (SELECT device_id FROM ${DATABASE}.devices WHERE vehicle_id = {vehicle_id:String}) AND received_at < {before:Before}`,
+    table: TABLES.deviceFrames,
+    where: `device_id IN (SELECT device_id FROM ${TABLES.devices} WHERE vehicle_id = {vehicle_id:String}) AND received_at < {before:Before}`,
   },
 ];
 
@@ -52,11 +51,8 @@ const TABLES_WITH_POSITIONS: readonly { table: string; where: string }[] = [
  * query parameter inside a mutation (it casts its epoch seconds back as text).
  */
 export async function eraseVehicle(client: ClickHouseClient, request: ErasureRequest): Promise<ErasureMutation[]> {
-  const present = new Set(
-    (await queryRows<{ name: string }>(client, 'SELECT name FROM system.tables WHERE database = {db:String}', { db: DATABASE })).map((t) => `${DATABASE}.${t.name}`),
-  );
   const mutations: ErasureMutation[] = [];
-  for (const { table, where } of TABLES_WITH_POSITIONS.filter((t) => present.has(t.table))) {
+  for (const { table, where } of TABLES_WITH_POSITIONS) {
     const before = await mutationIds(client, table);
     await client.command({
       query: `ALTER TABLE ${table} DELETE WHERE ${where.replaceAll('{before:Before}', "fromUnixTimestamp64Milli({before_ms:Int64}, 'UTC')")}`,

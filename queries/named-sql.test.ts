@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeviceStore } from '../gateway/device-store.ts';
 import { runFleetlake } from '../test-support/run-fleetlake.ts';
 import { coverArea } from './area-cover.ts';
 import { loadNamedQueries, NAMED_SQL_DIR, QUERY_NAMES, readNamedQuery, type QueryName } from './named-sql.ts';
@@ -54,6 +55,7 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
 
   beforeAll(async () => {
     t = await openApiTestLake({ vehicles: 30, hours: 1 });
+    await createDeviceStore(t.lake.ch.client).put([{ device_id: '350000000000003', vehicle_id: 'v-00003', vehicle_type: 'van', enabled: true }], 'cli');
     const runner = createQueryRunner({ client: t.lake.ch.client, queries: loadNamedQueries(), budgetMs: 30_000, setReadonly: true });
     const { rows } = await runner.all<{ polygons: [number, number][][][] }>('district-get', { district_id: 'd06' });
     const district = rows[0]!.polygons;
@@ -67,6 +69,7 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
       ['vehicle-track', { vehicle_id: 'v-00003', ...period, limit: '50' }],
       ['vehicles-latest', { since: dateTimeParam(0), min_lon: '-180', min_lat: '-90', max_lon: '180', max_lat: '90', vehicle_types: '[]', limit: '100', ...unrestricted }],
       ['districts-list', {}],
+      ['devices-list', { online_since: dateTimeParam(t.toMs - 600_000), limit: '100', ...unrestricted }],
       ['district-get', { district_id: 'd06' }],
       ['district-count', { district_id: 'd06', at: dateTimeParam(t.toMs), lookback_ms: '300000', ...unrestricted }],
       ['heatmap', { ...period, resolution: '7', min_lon: String(box.minLon), min_lat: String(box.minLat), max_lon: String(box.maxLon), max_lat: String(box.maxLat), cells: cellsParam([...boxCover.interior, ...boxCover.boundary]), limit: '1000' }],

@@ -19,6 +19,7 @@ export const QUERY_NAMES = [
   'district-get',
   'district-count',
   'heatmap',
+  'devices-list',
 ] as const;
 export type QueryName = (typeof QUERY_NAMES)[number];
 

@@ -51,6 +51,8 @@ describe('the cluster rendering of the migrations', () => {
       'fleet.ingest_journal',
       'fleet.ingest_file_progress',
       'fleet.districts',
+      'fleet.devices',
+      'fleet.device_frames_local', 'fleet.device_frames',
       'fleet.api_keys',
       'fleet.vehicle_groups',
       'fleet.api_audit_local', 'fleet.api_audit',

@@ -37,6 +37,10 @@ export const CLUSTER_PLACEMENT: Readonly<Record<string, Placement>> = {
   [TABLES.vehicleGroups]: { kind: 'everywhere' },
   // One row per API request, spread by the key that made it.
   [TABLES.apiAudit]: { kind: 'sharded', shardingKey: 'cityHash64(key_name)' },
+  // The gateway's registry: small, and joined on every shard (device list, erasure of a vehicle's frames).
+  [TABLES.devices]: { kind: 'everywhere' },
+  // Raw frames, as many as positions: by device, so replaying or erasing one device reads one shard.
+  [TABLES.deviceFrames]: { kind: 'sharded', shardingKey: 'cityHash64(device_id)' },
 };
 
 /** The Keeper path of a Replicated table; `{shard}` and `{replica}` are macros of each server's config. */

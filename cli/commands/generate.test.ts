@@ -49,7 +49,8 @@ describe('fleetlake generate', () => {
     const { code, stdout } = await generate(['--help']);
     expect(code).toBe(0);
     for (const flag of ['--vehicles', '--interval', '--duration', '--from', '--to', '--seed', '--sink', '--districts', '--instance', '--instances',
-      '--cross-district-share', '--gps-noise-m', '--mix', '--duplicate-share', '--late-share', '--malformed-share', '--batch-size', '--compression']) {
+      '--cross-district-share', '--gps-noise-m', '--mix', '--duplicate-share', '--late-share', '--malformed-share', '--batch-size', '--compression',
+      '--records-per-packet', '--ack-timeout', '--devices-csv']) {
       expect(stdout).toContain(flag);
     }
   });
@@ -68,7 +69,11 @@ describe('fleetlake generate', () => {
     [['--from', '2026-11-02T09:00:00Z', '--to', '2026-11-02T08:00:00Z'], '--to 2026-11-02T08:00:00Z must be after --from'],
     [['--seed=-1'], '--seed must be a whole number from 0 to 4294967295, not "-1"'],
     [['--seed', '-1'], "Option '--seed' argument is ambiguous"],
-    [['--sink', 'ftp'], '--sink must be kafka, stdout, null or file:PATH, not "ftp"'],
+    [['--sink', 'ftp'], '--sink must be kafka, stdout, null, file:PATH, teltonika://HOST:PORT, gt06://HOST:PORT or osmand://HOST:PORT, not "ftp"'],
+    [['--sink', 'teltonika://host'], 'not "teltonika://host"'],
+    [['--records-per-packet', '5'], '--records-per-packet only applies to a device sink'],
+    [['--sink', 'teltonika://127.0.0.1:5027', '--records-per-packet', '256'], '--records-per-packet must be a whole number from 1 to 255'],
+    [['--sink', 'gt06://127.0.0.1:5023', '--ack-timeout', 'soon'], '--ack-timeout must be a duration'],
     [['--instance', '2', '--instances', '2'], '--instance 2 must be below --instances 2'],
     [['--instances', '0'], '--instances must be a whole number from 1'],
     [['--cross-district-share', '1.5'], '--cross-district-share must be a number from 0 to 1'],
@@ -83,6 +88,7 @@ describe('fleetlake generate', () => {
     [['--districts', '/nonexistent/city.geojson'], 'districts file /nonexistent/city.geojson'],
     [['--workers', '0'], '--workers must be a whole number from 1 to 64, not "0"'],
     [['--workers', '2', '--sink', 'stdout'], '--workers 2 needs --sink null or kafka: into stdout, lines of several workers would interleave'],
+    [['--workers', '2', '--sink', 'gt06://127.0.0.1:5023'], "--workers 2 needs --sink null or kafka: a device sink keeps each tracker's connection in this thread"],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('refuses %j with an error naming the flag', async (args, message) => {
     const { code, stderr, stdout } = await generate(args.includes('--sink') ? args : [...args, '--sink', 'null']);

@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { CONFIG_SPEC } from '../../core/config-spec.ts';
 import { KAFKA_COMPRESSIONS } from '../../core/kafka-codecs.ts';
 import { createProgressBar } from '../../generator/progress.ts';
 import { parseGenerateFlags, GENERATE_FLAGS } from '../../generator/cli-options.ts';
+import { simulatedDevices } from '../../gateway/simulator/device-sink.ts';
+import { fleetRoster } from '../../generator/roster.ts';
 import { runGenerator, type RunGeneratorOptions } from '../../generator/run.ts';
 import { openSink, type OpenSinkContext, type SinkSpec } from '../../generator/sinks/open-sink.ts';
 import { runGeneratorInWorkers } from '../../generator/workers/run-in-workers.ts';
@@ -50,6 +53,17 @@ Output
   --compression C            Kafka batch compression: ${KAFKA_COMPRESSIONS.join(', ')} (default ${CONFIG_SPEC.generator.compression.default})
   --batch-size N             messages per send (default 10000)
 
+Device simulator (--sink teltonika://HOST:PORT, gt06://HOST:PORT, osmand://HOST:PORT)
+  Every vehicle becomes a tracker with its own connection to a fleetlake gateway
+  (or a Traccar server), logged in with its own IMEI (Teltonika, GT06: 35 + the
+  digits of its id) or id (OsmAnd). It sends real protocol frames, waits for
+  each ACK and sends again on a timeout. Odd vehicles use Codec 8 Extended and
+  the OsmAnd JSON body, even ones Codec 8 and the query string.
+  --records-per-packet N     Teltonika packets carry 1..N records, drawn per packet (default 1)
+  --ack-timeout D            how long a packet waits for its ACK before it is resent (default 5s)
+  --devices-csv FILE         write the fleet's devices (device_id,vehicle_id,vehicle_type) for
+                             'fleetlake devices import FILE' and stop, sending nothing
+
 Scale-out
   --workers N                threads on this machine's cores, each simulating every Nth
                              vehicle into a sink of its own (null and kafka sinks; default 1)
@@ -68,11 +82,19 @@ Faults (off by default; for exercising ingest)
 Examples
   fleetlake generate --sink stdout --vehicles 300 --from 2026-11-02T08:00:00Z --to 2026-11-02T09:00:00Z --seed 7
   KAFKA_BROKERS=127.0.0.1:9092 fleetlake generate --sink kafka --vehicles 5000
+  fleetlake generate --vehicles 50 --sink teltonika://127.0.0.1:5027 --devices-csv sim.csv && fleetlake devices import sim.csv
+  fleetlake generate --vehicles 50 --sink teltonika://127.0.0.1:5027 --records-per-packet 10
   fleetlake generate --sink file:day.ndjson --vehicles 1000 --from 2026-11-02 --duration 1d --malformed-share 0.01`,
   async run(ctx) {
     const { values } = parseCommandArgs('generate', ctx.argv, GENERATE_FLAGS);
     const config = ctx.loadConfig();
     const options = parseGenerateFlags(values, config);
+    if (options.devicesCsv !== undefined && options.sink.kind === 'device') {
+      const devices = simulatedDevices(options.sink.protocol, fleetRoster(options.fleet));
+      writeFileSync(options.devicesCsv, `device_id,vehicle_id,vehicle_type\n${devices.map((d) => `${d.device_id},${d.vehicle_id},${d.vehicle_type}`).join('\n')}\n`);
+      ctx.stdout.write(`wrote ${devices.length} simulated ${options.sink.protocol} devices to ${options.devicesCsv}: 'fleetlake devices import ${options.devicesCsv}' registers them\n`);
+      return 0;
+    }
     const stop = new AbortController();
     const onStop = () => stop.abort();
     ctx.stopSignal.addEventListener('abort', onStop, { once: true });
@@ -84,7 +106,14 @@ Examples
       const summary =
         options.workers > 1 && (options.sink.kind === 'null' || options.sink.kind === 'kafka')
           ? await runGeneratorInWorkers({ ...run, workers: options.workers, sink: options.sink, kafka: config.kafka, compression: options.compression })
-          : await runInThisThread(options.sink, run, { config, stdout: ctx.stdout, logger: ctx.logger, compression: options.compression, onReaderGone: onStop });
+          : await runInThisThread(options.sink, run, {
+              config,
+              stdout: ctx.stdout,
+              logger: ctx.logger,
+              compression: options.compression,
+              onReaderGone: onStop,
+              device: { seed: options.fleet.seed, ...options.device },
+            });
       bar?.finish();
       const seconds = (Date.now() - started) / 1000;
       ctx.logger.info(

@@ -57,9 +57,6 @@ const env = (name: string) => services[name]?.environment ?? {};
 const fleetlake = fleetlakeServices(compose);
 const clusterName = env('migrate').FLEETLAKE_CLICKHOUSE_CLUSTER ?? '';
 
-/** Commands other helpers' branches add; their services are checked once those land (see the report of issue 19). */
-const PENDING_COMMANDS = ['gateway'];
-
 describe('deploy/cluster/compose.yaml', () => {
   it('is a valid compose file (Compose JSON Schema), and the schema catches a mistake', () => {
     expectValidAgainstComposeSchema(compose);
@@ -68,7 +65,7 @@ describe('deploy/cluster/compose.yaml', () => {
 
   it('passes the checks every compose file gets', () => {
     expectPinnedImages(compose);
-    expectRealCommands(compose, PENDING_COMMANDS);
+    expectRealCommands(compose);
     expectKnownEnvironment(compose);
     expectMountsExist(compose);
     expectHealthOrderedDependencies(compose);

@@ -66,6 +66,7 @@ describe('API keys and scopes', () => {
     expect(doc.components.securitySchemes).toEqual({ apiKey: expect.objectContaining({ type: 'http', scheme: 'bearer' }) as unknown });
     expect(operations.map((op) => `${op.method} ${op.path} ${op.scope}`).sort()).toEqual([
       'delete /v1/vehicles/{id} admin',
+      'get /v1/devices devices',
       'get /v1/districts read',
       'get /v1/districts/{id}/count read',
       'get /v1/heatmap read',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../core/clickhouse.ts';
 import type { MultiPolygonCoords } from '../../core/geojson.ts';
+import { createDeviceStore } from '../../gateway/device-store.ts';
 import { dateTimeParam } from '../param-text.ts';
 import { openApiTestLake, type ApiTestLake } from '../testing/api-lake.ts';
 import { createApiKey } from './api-key-store.ts';
@@ -46,6 +47,9 @@ describe('API keys restricted to a vehicle group or an area', () => {
     to = new Date(t.toMs).toISOString();
     await addToVehicleGroup(t.lake.ch.client, 'north', GROUP);
     await addToVehicleGroup(t.lake.ch.client, 'other', [OUTSIDER]);
+    // A tracker for every vehicle, and one never seen (no place, so outside any area).
+    const trackers = Array.from({ length: 12 }, (_, i) => `v-${String(i + 1).padStart(5, '0')}`).map((v) => ({ device_id: `imei-${v}`, vehicle_id: v, vehicle_type: 'car', enabled: true }));
+    await createDeviceStore(t.lake.ch.client).put([...trackers, { device_id: 'imei-unseen', vehicle_id: 'v-99999', vehicle_type: 'car', enabled: true }], 'cli');
     groupKey = (await createApiKey(t.lake.ch.client, { name: 'north', scopes: SCOPES, vehicleGroup: 'north', now: t.nowMs - 1000 })).key;
     areaKey = (await createApiKey(t.lake.ch.client, { name: 'box', scopes: SCOPES, area: AREA, now: t.nowMs - 1000 })).key;
   });
@@ -56,6 +60,7 @@ describe('API keys restricted to a vehicle group or an area', () => {
     const operations = Object.entries(doc.paths).filter(([p]) => p.startsWith('/v1/')).flatMap(([p, m]) => Object.keys(m).map((method) => `${method} ${p}`));
     expect(operations.sort()).toEqual([
       'delete /v1/vehicles/{id}',
+      'get /v1/devices',
       'get /v1/districts',
       'get /v1/districts/{id}/count',
       'get /v1/heatmap',
@@ -133,6 +138,18 @@ describe('API keys restricted to a vehicle group or an area', () => {
     throw new Error(`the live stream ended without a snapshot: ${text}`);
   }
 
+  it('the device list holds only trackers of group vehicles, or of vehicles last seen inside the area', async () => {
+    type Devices = { devices: { device_id: string; vehicle_id: string; last_position: { lon: number; lat: number } | null }[] };
+    const byGroup = (await get('/v1/devices?limit=10000', groupKey)).json<Devices>();
+    expect(byGroup.devices.map((d) => d.vehicle_id)).toEqual(GROUP);
+    const latest = (await get('/v1/vehicles/latest', areaKey)).json<{ vehicles: { vehicle_id: string }[] }>();
+    const byArea = (await get('/v1/devices?limit=10000', areaKey)).json<Devices>();
+    expect(byArea.devices.map((d) => d.vehicle_id)).toEqual(latest.vehicles.map((v) => v.vehicle_id));
+    for (const d of byArea.devices) expect(inBox(d.last_position!.lon, d.last_position!.lat), d.device_id).toBe(true);
+    const everyone = (await t.app.inject({ method: 'GET', url: '/v1/devices?limit=10000' })).json<Devices>();
+    expect(everyone.devices).toHaveLength(13);
+  });
+
   it('heatmaps and district counts count only what the key may see', async () => {
     const period = `from=${from}&to=${to}`;
     const total = (cells: { positions: number }[]) => cells.reduce((n, c) => n + c.positions, 0);
@@ -155,6 +172,7 @@ describe('API keys restricted to a vehicle group or an area', () => {
       (await areaQuery(groupKey)).body,
       (await areaQuery(groupKey, 'application/x-ndjson')).body,
       (await get('/v1/vehicles/latest?limit=10000', groupKey)).body,
+      (await get('/v1/devices?limit=10000', groupKey)).body,
       (await get(`/v1/heatmap?${period}&resolution=8`, groupKey)).body,
       (await get('/v1/districts', groupKey)).body,
       (await get(`/v1/districts/d06/count?ts=${to}`, groupKey)).body,

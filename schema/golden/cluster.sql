@@ -138,6 +138,66 @@ ORDER BY id;
 -- 0011_positions_vehicle_index.sql
 ALTER TABLE fleet.positions_local ON CLUSTER fleetlake ADD INDEX IF NOT EXISTS vehicle_id_bloom vehicle_id TYPE bloom_filter(0.01) GRANULARITY 1;
 
+-- 0020_position_device_fields.sql
+ALTER TABLE fleet.positions_local ON CLUSTER fleetlake
+    ADD COLUMN IF NOT EXISTS altitude_m          Nullable(Int16)  CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS satellites          Nullable(UInt8)  CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS ignition            Nullable(Bool)   CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS movement            Nullable(Bool)   CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS odometer_m          Nullable(UInt64) CODEC(Delta, ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS external_voltage_mv Nullable(UInt16) CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS battery_voltage_mv  Nullable(UInt16) CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS gsm_signal          Nullable(UInt8)  CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS device_id           LowCardinality(String) CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS attributes          Map(LowCardinality(String), String) CODEC(ZSTD(3));
+
+ALTER TABLE fleet.positions ON CLUSTER fleetlake
+    ADD COLUMN IF NOT EXISTS altitude_m          Nullable(Int16)  CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS satellites          Nullable(UInt8)  CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS ignition            Nullable(Bool)   CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS movement            Nullable(Bool)   CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS odometer_m          Nullable(UInt64) CODEC(Delta, ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS external_voltage_mv Nullable(UInt16) CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS battery_voltage_mv  Nullable(UInt16) CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS gsm_signal          Nullable(UInt8)  CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS device_id           LowCardinality(String) CODEC(ZSTD(3)),
+    ADD COLUMN IF NOT EXISTS attributes          Map(LowCardinality(String), String) CODEC(ZSTD(3));
+
+-- 0021_devices.sql
+CREATE TABLE IF NOT EXISTS fleet.devices ON CLUSTER fleetlake
+(
+    device_id    String,
+    vehicle_id   String,
+    vehicle_type LowCardinality(String),
+    enabled      Bool,
+    
+    source       LowCardinality(String),
+    updated_at   DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/fleet/devices', '{replica}', updated_at)
+ORDER BY device_id;
+
+-- 0022_device_frames.sql
+CREATE TABLE IF NOT EXISTS fleet.device_frames_local ON CLUSTER fleetlake
+(
+    received_at  DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(3)),
+    device_id    String               CODEC(ZSTD(3)),
+    protocol     LowCardinality(String),
+    remote       String               CODEC(ZSTD(3)),
+    outcome      LowCardinality(String),
+    detail       String               CODEC(ZSTD(3)),
+    positions    UInt16,
+    frame        String               CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/fleet/device_frames_local', '{replica}')
+PARTITION BY toYYYYMM(received_at)
+ORDER BY (device_id, received_at)
+TTL toDateTime(received_at) + INTERVAL 90 DAY DELETE
+SETTINGS replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS fleet.device_frames ON CLUSTER fleetlake AS fleet.device_frames_local
+ENGINE = Distributed(fleetlake, fleet, device_frames_local, cityHash64(device_id));
+
 -- 0030_api_keys.sql
 CREATE TABLE IF NOT EXISTS fleet.api_keys ON CLUSTER fleetlake
 (
