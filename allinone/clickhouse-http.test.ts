@@ -125,6 +125,9 @@ describe('the ClickHouse HTTP interface of an embedded lake', () => {
     expect((await post('SELECT 1 AS x UNION ALL SELECT 2 SETTINGS max_execution_time = 5', '?default_format=TSV')).status).toBe(200);
     expect(await post("SELECT getSetting('max_execution_time'), getSetting('timeout_overflow_mode') SETTINGS max_execution_time = 5, timeout_overflow_mode = 'break'", '?max_execution_time=7')).toEqual({ status: 200, text: '5\tbreak\n' });
     expect(await post("SELECT getSetting('readonly') SETTINGS readonly = 0")).toEqual({ status: 200, text: '2\n' });
+    expect((await post('SHOW TABLES FROM fleet SETTINGS max_execution_time = 0')).text).toMatch(/^Code: 452\. /);
+    expect((await post("SHOW TABLES FROM fleet SETTINGS max_execution_time = 5, log_comment = 'a b'")).text).toMatch(/^Code: 497\. /);
+    expect((await post('DESCRIBE TABLE fleet.positions SETTINGS max_execution_time = 5')).status).toBe(200);
     expect((await post("SELECT 1 INTO OUTFILE '/tmp/fleetlake-outfile.csv'")).text).toMatch(/INTO OUTFILE is refused/);
     const unlimited = await post('SELECT 1', '?max_execution_time=0');
     expect(unlimited).toEqual({ status: 403, text: "Code: 452. DB::Exception: setting max_execution_time = 0 is outside this interface's limit: give 1 to 60 (SETTING_CONSTRAINT_VIOLATION) (embedded fleetlake)\n" });

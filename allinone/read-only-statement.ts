@@ -55,15 +55,20 @@ const TRAILING_SETTINGS = /\sSETTINGS\s+(\w+ = (?:-?\d+(?:\.\d+)?|'\w*')(?:, \w+
 export async function checkReadOnlyStatement(client: ClickHouseClient, statement: string, params: Record<string, string>): Promise<CheckedStatement> {
   const [formatted] = await queryRows<{ q: string }>(client, 'SELECT formatQuerySingleLine({statement:String}) AS q', { statement });
   const normalized = formatted?.q ?? '';
-  const keyword = /^\(*\s*(\w+)/.exec(normalized)?.[1]?.toUpperCase() ?? '';
+  const trailing = TRAILING_SETTINGS.exec(normalized);
+  const checked = trailing ? normalized.slice(0, trailing.index) : normalized;
+  const settings = trailing ? parseSettings(trailing[1]!) : {};
+  const keyword = /^\(*\s*(\w+)/.exec(checked)?.[1]?.toUpperCase() ?? '';
   if (keyword === 'SET') throw refusedSettings();
-  if (keyword === 'SHOW' || PLAIN_TABLE.test(normalized)) return { statement: normalized, settings: {} };
+  if (keyword === 'SHOW' || PLAIN_TABLE.test(checked)) {
+    // No AST is read for these: any SETTINGS left is one the clause above did not take.
+    if (/\sSETTINGS\s/i.test(checked)) throw refusedSettings();
+    return { statement: checked, settings };
+  }
   if (keyword !== 'SELECT' && keyword !== 'WITH') {
     throw new StatementRefused('164', 'READONLY', `Cannot execute query in readonly mode: this interface runs SELECT, SHOW, DESCRIBE and EXISTS on the lake, not ${keyword}`);
   }
-  if (/\bINTO OUTFILE\b/i.test(normalized)) throw new StatementRefused('497', 'ACCESS_DENIED', 'INTO OUTFILE is refused: read the result from the response instead');
-  const trailing = TRAILING_SETTINGS.exec(normalized);
-  const checked = trailing ? normalized.slice(0, trailing.index) : normalized;
+  if (/\bINTO OUTFILE\b/i.test(checked)) throw new StatementRefused('497', 'ACCESS_DENIED', 'INTO OUTFILE is refused: read the result from the response instead');
   // In a subquery, so the client's FORMAT applies to the outer SELECT and not to the statement explained.
   const lines = (await queryRows<{ explain: string }>(client, `SELECT explain FROM (EXPLAIN AST ${checked})`, params)).map((r) => r.explain);
   for (const [i, line] of lines.entries()) {
@@ -74,7 +79,7 @@ export async function checkReadOnlyStatement(client: ClickHouseClient, statement
       throw new StatementRefused('497', 'ACCESS_DENIED', `table function ${fn} is refused: this interface reads the lake and nothing outside it`);
     }
   }
-  return { statement: checked, settings: trailing ? parseSettings(trailing[1]!) : {} };
+  return { statement: checked, settings };
 }
 
 /** `a = 1, b = 'x'` → { a: '1', b: 'x' }, as URL parameters would give them. */
