@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
+import { buildApp } from '../queries/app.ts';
 import { runFleetlake } from '../test-support/run-fleetlake.ts';
 import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { startClickHouseHttp, type ClickHouseHttpEndpoint } from './clickhouse-http.ts';
@@ -53,6 +54,19 @@ describe('the ClickHouse HTTP interface of an embedded lake', () => {
     expect(out).toBe('"vehicle_id","vehicle_type"\n"v-00001","van"\n');
   });
 
+  it('serves the query API pointed at it with CLICKHOUSE_URL, whose queries carry their limits in a SETTINGS clause', async () => {
+    const config = loadConfig({ env: { CLICKHOUSE_URL: endpoint.url } });
+    const app = await buildApp({ clickhouse: remote, config });
+    try {
+      const districts = await app.inject({ method: 'GET', url: '/v1/districts' });
+      expect(districts.statusCode, districts.body).toBe(200);
+      const latest = await app.inject({ method: 'GET', url: '/v1/vehicles/latest' });
+      expect(latest.json<{ vehicles: { vehicle_id: string }[] }>().vehicles.map((v) => v.vehicle_id)).toEqual(['v-00001']);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers plain HTTP as ClickHouse does, for curl and Grafana', async () => {
     const get = await fetch(`${endpoint.url}/?query=${encodeURIComponent('SELECT 1 + {n:UInt8}')}&param_n=41`);
     expect(await get.text()).toBe('42\n');
@@ -98,15 +112,22 @@ describe('the ClickHouse HTTP interface of an embedded lake', () => {
     }
   });
 
-  it('runs one statement only, refuses SET, SETTINGS and INTO OUTFILE, and keeps URL settings under the reader ceilings', async () => {
+  it('runs one statement only, refuses SET, SETTINGS inside a statement and INTO OUTFILE, and keeps URL and final SETTINGS under the reader ceilings', async () => {
     const post = async (body: string, query = '') => {
       const r = await fetch(`${endpoint.url}/${query}`, { method: 'POST', body });
       return { status: r.status, text: await r.text() };
     };
     expect(await post('SELECT 1; SELECT 2')).toMatchObject({ status: 500, text: expect.stringMatching(/^Code: 62\..*Multi-statements are not allowed/) as string });
     expect(await post('SELECT 1 # c\n; SELECT 2')).toMatchObject({ status: 500 });
-    expect((await post('SET max_execution_time = 0')).text).toMatch(/^Code: 497\. DB::Exception: SET and SETTINGS are refused here/);
-    expect((await post('SELECT count() FROM numbers(10) SETTINGS max_execution_time = 0')).status).toBe(403);
+    expect((await post('SET max_execution_time = 0')).text).toMatch(/^Code: 497\. DB::Exception: SET, and SETTINGS anywhere but at the end of the statement, are refused here/);
+    expect((await post('SELECT count() FROM numbers(10) SETTINGS max_execution_time = 0')).text).toMatch(/^Code: 452\. .*setting max_execution_time = 0 is outside this interface's limit/);
+    expect((await post('SELECT * FROM (SELECT 1 SETTINGS max_execution_time = 0)')).text).toMatch(/^Code: 497\. /);
+    expect((await post('SELECT 1 AS x UNION ALL SELECT 2 SETTINGS max_execution_time = 5', '?default_format=TSV')).status).toBe(200);
+    expect(await post("SELECT getSetting('max_execution_time'), getSetting('timeout_overflow_mode') SETTINGS max_execution_time = 5, timeout_overflow_mode = 'break'", '?max_execution_time=7')).toEqual({ status: 200, text: '5\tbreak\n' });
+    expect(await post("SELECT getSetting('readonly') SETTINGS readonly = 0")).toEqual({ status: 200, text: '2\n' });
+    expect((await post('SHOW TABLES FROM fleet SETTINGS max_execution_time = 0')).text).toMatch(/^Code: 452\. /);
+    expect((await post("SHOW TABLES FROM fleet SETTINGS max_execution_time = 5, log_comment = 'a b'")).text).toMatch(/^Code: 497\. /);
+    expect((await post('DESCRIBE TABLE fleet.positions SETTINGS max_execution_time = 5')).status).toBe(200);
     expect((await post("SELECT 1 INTO OUTFILE '/tmp/fleetlake-outfile.csv'")).text).toMatch(/INTO OUTFILE is refused/);
     const unlimited = await post('SELECT 1', '?max_execution_time=0');
     expect(unlimited).toEqual({ status: 403, text: "Code: 452. DB::Exception: setting max_execution_time = 0 is outside this interface's limit: give 1 to 60 (SETTING_CONSTRAINT_VIOLATION) (embedded fleetlake)\n" });

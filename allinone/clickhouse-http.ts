@@ -61,9 +61,10 @@ async function handle(client: ClickHouseClient, req: IncomingMessage, res: Serve
   }
 
   try {
-    const settings = { ...ceilSettings(requested), readonly: '2' };
     const checked = await checkReadOnlyStatement(client, statement, queryParams);
-    const query = returnsRows(checked) ? `${checked}\nFORMAT ${outputFormat}` : checked;
+    // The statement's own SETTINGS override the URL's, as on a server; both stay under the ceilings.
+    const settings = { ...ceilSettings({ ...requested, ...checked.settings }), readonly: '2' };
+    const query = returnsRows(checked.statement) ? `${checked.statement}\nFORMAT ${outputFormat}` : checked.statement;
     const { stream } = await client.exec({ query, query_params: queryParams, clickhouse_settings: settings as ClickHouseSettings });
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Format': outputFormat });
     for await (const chunk of stream) res.write(chunk as Buffer);

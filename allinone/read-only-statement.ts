@@ -10,8 +10,11 @@ import { queryRows } from '../core/clickhouse.ts';
  *   - one statement (formatQuery refuses more), which is what then runs;
  *   - no table function that reaches outside the lake (url, s3, file,
  *     remote, mysql, executable, …): only those that make rows from nothing;
- *   - no SET or SETTINGS clause, and URL settings within the same ceilings as
- *     the server's settings constraints, so a request cannot lift its limits;
+ *   - no SET, and settings within the same ceilings as the server's settings
+ *     constraints, so a request cannot lift its limits: URL settings, and a
+ *     SETTINGS clause ending the statement (fleetlake's query API puts its
+ *     time budget there), which is taken off and checked like URL settings; a
+ *     SETTINGS clause anywhere else is refused;
  *   - no INTO OUTFILE (the embedded engine would write the file itself).
  */
 export const LOCAL_TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -39,19 +42,35 @@ export class StatementRefused extends Error {
 /** A table named plainly, for DESCRIBE and EXISTS: no parentheses, so no table function. */
 const PLAIN_TABLE = /^(DESCRIBE|DESC|EXISTS)\s+(TABLE\s+)?[\w.`"]+$/i;
 
-/** The statement as ClickHouse formats it, once it passed every check; what the interface then runs. */
-export async function checkReadOnlyStatement(client: ClickHouseClient, statement: string, params: Record<string, string>): Promise<string> {
+/** What may run: the statement as ClickHouse formats it, and the settings of the SETTINGS clause that ended it. */
+export interface CheckedStatement {
+  readonly statement: string;
+  readonly settings: Record<string, string>;
+}
+
+/** A SETTINGS clause ending a statement as formatQuerySingleLine writes it: plain names, number or word values. */
+const TRAILING_SETTINGS = /\sSETTINGS\s+(\w+ = (?:-?\d+(?:\.\d+)?|'\w*')(?:, \w+ = (?:-?\d+(?:\.\d+)?|'\w*'))*)$/;
+
+/** The statement once it passed every check, which the interface then runs with the settings (ceilSettings still applies). */
+export async function checkReadOnlyStatement(client: ClickHouseClient, statement: string, params: Record<string, string>): Promise<CheckedStatement> {
   const [formatted] = await queryRows<{ q: string }>(client, 'SELECT formatQuerySingleLine({statement:String}) AS q', { statement });
   const normalized = formatted?.q ?? '';
-  const keyword = /^\(*\s*(\w+)/.exec(normalized)?.[1]?.toUpperCase() ?? '';
+  const trailing = TRAILING_SETTINGS.exec(normalized);
+  const checked = trailing ? normalized.slice(0, trailing.index) : normalized;
+  const settings = trailing ? parseSettings(trailing[1]!) : {};
+  const keyword = /^\(*\s*(\w+)/.exec(checked)?.[1]?.toUpperCase() ?? '';
   if (keyword === 'SET') throw refusedSettings();
-  if (keyword === 'SHOW' || PLAIN_TABLE.test(normalized)) return normalized;
+  if (keyword === 'SHOW' || PLAIN_TABLE.test(checked)) {
+    // No AST is read for these: any SETTINGS left is one the clause above did not take.
+    if (/\sSETTINGS\s/i.test(checked)) throw refusedSettings();
+    return { statement: checked, settings };
+  }
   if (keyword !== 'SELECT' && keyword !== 'WITH') {
     throw new StatementRefused('164', 'READONLY', `Cannot execute query in readonly mode: this interface runs SELECT, SHOW, DESCRIBE and EXISTS on the lake, not ${keyword}`);
   }
-  if (/\bINTO OUTFILE\b/i.test(normalized)) throw new StatementRefused('497', 'ACCESS_DENIED', 'INTO OUTFILE is refused: read the result from the response instead');
+  if (/\bINTO OUTFILE\b/i.test(checked)) throw new StatementRefused('497', 'ACCESS_DENIED', 'INTO OUTFILE is refused: read the result from the response instead');
   // In a subquery, so the client's FORMAT applies to the outer SELECT and not to the statement explained.
-  const lines = (await queryRows<{ explain: string }>(client, `SELECT explain FROM (EXPLAIN AST ${normalized})`, params)).map((r) => r.explain);
+  const lines = (await queryRows<{ explain: string }>(client, `SELECT explain FROM (EXPLAIN AST ${checked})`, params)).map((r) => r.explain);
   for (const [i, line] of lines.entries()) {
     const node = line.trim();
     if (node === 'Set') throw refusedSettings();
@@ -60,11 +79,19 @@ export async function checkReadOnlyStatement(client: ClickHouseClient, statement
       throw new StatementRefused('497', 'ACCESS_DENIED', `table function ${fn} is refused: this interface reads the lake and nothing outside it`);
     }
   }
-  return normalized;
+  return { statement: checked, settings };
+}
+
+/** `a = 1, b = 'x'` → { a: '1', b: 'x' }, as URL parameters would give them. */
+function parseSettings(clause: string): Record<string, string> {
+  return Object.fromEntries(clause.split(', ').map((pair) => {
+    const [name, value] = pair.split(' = ') as [string, string];
+    return [name, value.replace(/^'|'$/g, '')];
+  }));
 }
 
 function refusedSettings(): StatementRefused {
-  return new StatementRefused('497', 'ACCESS_DENIED', "SET and SETTINGS are refused here: pass settings as URL parameters, within this interface's ceilings");
+  return new StatementRefused('497', 'ACCESS_DENIED', "SET, and SETTINGS anywhere but at the end of the statement, are refused here: pass settings as URL parameters or a final SETTINGS clause, within this interface's ceilings");
 }
 
 /** URL settings with the ceilings applied: absent ones get the ceiling, higher ones (or 0, "unlimited") are refused. */

@@ -2,18 +2,18 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
 import { dateTimeParam } from '../queries/param-text.ts';
-import { buildApp } from '../queries/app.ts';
+import { createApiKey } from '../queries/auth/api-key-store.ts';
+import type { Scope } from '../queries/auth/scopes.ts';
+import { openApiTestLake, type ApiTestLake } from '../queries/testing/api-lake.ts';
 import { launchChromium, type Browser } from '../test-support/chromium.ts';
 import { spawnFleetlake, type FleetlakeChild } from '../test-support/spawn-fleetlake.ts';
 import type { LivePosition } from '../queries/live-feed.ts';
 import { until } from '../test-support/until.ts';
-import { requireKeys } from './testing/page-helpers.ts';
 
 /** Screenshots of each state, for a person to look at (gitignored). */
 const ARTEFACTS = fileURLToPath(new URL('../.artifacts/map/', import.meta.url));
@@ -242,47 +242,82 @@ describe('the map page in Chromium', () => {
     await phone.close();
   });
 
-  it('asks for a key on 401, sends it as a Bearer token, and says plainly what 403 and 429 mean', async () => {
-    // API keys are another issue's work (not merged yet): requireKeys stands in for its hook, on the app `fleetlake serve` runs.
-    const config = loadConfig({ env: { CLICKHOUSE_URL: lake.location, FLEETLAKE_LOG_LEVEL: 'silent' } });
-    const served = openClickHouse(config);
-    let app: FastifyInstance | undefined;
-    const authPage = await browser.context.newPage();
-    const errors: string[] = [];
-    watchConsole(authPage, errors);
-    try {
-      app = await buildApp({ clickhouse: { client: served.reader, mode: served.mode }, config });
-      requireKeys(app);
-      const url = await app.listen({ port: 0, host: '127.0.0.1' });
-      await authPage.goto(`${url}/map`);
-      await expect.poll(() => authPage.locator('#key-dialog').isVisible(), SLOW).toBe(true);
-      expect(await authPage.textContent('#key-reason')).toBe('401 (a key is needed): send Authorization: Bearer <key> (API_UNAUTHORIZED).');
-      await shot('8-key-prompt', authPage);
-
-      await authPage.fill('#key-input', 'read-only');
-      await authPage.keyboard.press('Enter');
-      await expect.poll(() => authPage.textContent('#problem'), SLOW).toBe('403 (this key may not do that): the key lacks the live scope (API_FORBIDDEN).');
-      await shot('9-forbidden', authPage);
-
-      await authPage.evaluate(() => sessionStorage.setItem('fleetlake.api_key', 'busy'));
-      await authPage.reload();
-      await expect.poll(() => authPage.textContent('#problem'), SLOW).toBe('429 (too many requests): slow down (API_RATE_LIMITED). Retry in 7 s.');
-
-      await authPage.evaluate(() => sessionStorage.setItem('fleetlake.api_key', 'good'));
-      await authPage.reload();
-      await expect.poll(() => authPage.textContent('#live-status'), { timeout: 30_000 }).toContain(`${VEHICLES} vehicles live`);
-      expect(await authPage.locator('#problem').isHidden()).toBe(true);
-    } finally {
-      await authPage.close();
-      await app?.close();
-      await served.close();
-    }
-    // The browser reports each refused request as an error; nothing else may appear.
-    expect(errors.filter((e) => !/status of (401|403|429)/.test(e))).toEqual([]);
-  });
-
   it('logs no console errors', () => {
     expect(consoleErrors).toEqual([]);
+  });
+});
+
+/**
+ * The key prompt against the real API keys: an app with api.auth = required
+ * and a rate limit, over an in-process lake of generated positions, as
+ * `fleetlake serve` runs it.
+ */
+describe('the map page with API keys required', () => {
+  const RATE_LIMIT = 5;
+  const LAKE_VEHICLES = 12;
+  let t: ApiTestLake;
+  let url: string;
+  let browser: Browser;
+  const keys: Record<'good' | 'readOnly' | 'busy', string> = { good: '', readOnly: '', busy: '' };
+
+  beforeAll(async () => {
+    mkdirSync(ARTEFACTS, { recursive: true });
+    t = await openApiTestLake({ vehicles: LAKE_VEHICLES, hours: 1 });
+    const create = async (name: string, scopes: Scope[]) => (await createApiKey(t.lake.ch.client, { name, scopes, now: t.nowMs - 1000 })).key;
+    keys.good = await create('map-good', ['read', 'live']);
+    keys.readOnly = await create('map-read-only', ['read']);
+    keys.busy = await create('map-busy', ['read', 'live']);
+    const app = await t.buildApp({ auth: 'required', rate_limit: RATE_LIMIT, rate_window: '10m' });
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  }, 60_000);
+
+  it('asks for a key on 401, sends it as a Bearer token, and says plainly what 403 and 429 mean', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    watchConsole(page, errors);
+    const shot = (name: string) => page.screenshot({ path: join(ARTEFACTS, `${name}.png`) });
+    const useKey = async (key: string) => {
+      await page.evaluate((k) => sessionStorage.setItem('fleetlake.api_key', k), key);
+      await page.reload();
+    };
+
+    await page.goto(`${url}/map`);
+    await expect.poll(() => page.locator('#key-dialog').isVisible(), SLOW).toBe(true);
+    expect(await page.textContent('#key-reason')).toBe(
+      '401 (a key is needed): send an API key as Authorization: Bearer <key> (fleetlake keys create makes one) (API_UNAUTHORIZED).',
+    );
+    await shot('8-key-prompt');
+
+    // The districts need read, which this key has; the live stream needs live.
+    await page.fill('#key-input', keys.readOnly);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('#problem'), SLOW).toBe(
+      '403 (this key may not do that): this API key lacks the live scope that GET /v1/live needs: create a key with --scopes live (API_FORBIDDEN).',
+    );
+    expect(await page.locator('#key-dialog').isVisible()).toBe(false);
+    await shot('9-forbidden');
+
+    for (let i = 0; i < RATE_LIMIT; i++) {
+      expect((await fetch(`${url}/v1/districts`, { headers: { authorization: `Bearer ${keys.busy}` } })).status).toBe(200);
+    }
+    await useKey(keys.busy);
+    await expect.poll(() => page.textContent('#problem'), SLOW).toMatch(
+      new RegExp(`^429 \\(too many requests\\): more than ${RATE_LIMIT} requests in 10m with this key \\(api\\.rate_limit\\); retry after .+ \\(API_RATE_LIMITED\\)\\. Retry in \\d+ s\\.$`),
+    );
+
+    // The lake's positions are from 2025, so every vehicle is live and none seen lately.
+    await useKey(keys.good);
+    await expect.poll(() => page.textContent('#live-status'), { timeout: 30_000 }).toBe(`${LAKE_VEHICLES} vehicles live, ${LAKE_VEHICLES} not seen lately`);
+    expect(await page.locator('#problem').isHidden()).toBe(true);
+    await page.close();
+    // The browser reports each refused request as an error; nothing else may appear.
+    expect(errors.filter((e) => !/status of (401|403|429)/.test(e))).toEqual([]);
   });
 });
 
