@@ -4,7 +4,7 @@ import { queryRows } from '../core/clickhouse.ts';
 import { TABLES } from '../core/names.ts';
 import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { createClickHouseWriter } from './clickhouse-writer.ts';
-import { createTsvBody } from './encode-batch.ts';
+import { createTsvBody, POSITION_COLUMNS } from './encode-batch.ts';
 import { createClickHouseJournal } from './journal.ts';
 import type { StreamRef } from './types.ts';
 import { writeConsistency } from './write-consistency.ts';
@@ -43,7 +43,7 @@ describe('ingest writes on a cluster', () => {
     expect(seen).toEqual([
       `INSERT INTO ${TABLES.ingestJournal} {}`,
       expect.stringMatching(/^SELECT last_offset, ref_ms, claim_id FROM fleet.ingest_journal[\s\S]* \{\}$/),
-      "INSERT INTO fleet.positions (vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = 'fleet.positions:3:0-9' {}",
+      `INSERT INTO fleet.positions (${POSITION_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = 'fleet.positions:3:0-9' {}`,
     ]);
   });
 
@@ -61,7 +61,7 @@ describe('ingest writes on a cluster', () => {
     expect(seen).toEqual([
       `INSERT INTO ${TABLES.ingestJournal} {"insert_quorum":"auto","insert_quorum_parallel":0}`,
       expect.stringMatching(/^SELECT last_offset[\s\S]* \{"select_sequential_consistency":"1"\}$/),
-      "INSERT INTO fleet.positions (vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = 'fleet.positions:3:10-19', distributed_foreground_insert = 1 {}",
+      `INSERT INTO fleet.positions (${POSITION_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = 'fleet.positions:3:10-19', distributed_foreground_insert = 1 {}`,
       expect.any(String),
     ]);
     // The same SQL, run by the real engine: accepted, and the repeat is still dropped by its token.
