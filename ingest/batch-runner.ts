@@ -74,7 +74,7 @@ export function createBatchRunner(options: BatchRunnerOptions) {
     if (encoded.rows > 0) {
       const inserted = await step('insert positions', async () => {
         const started = clock.now();
-        await writer.insertPositions(range, encoded.body);
+        await writer.insertPositions(range, encoded.body, encoded.columns);
         insertSeconds = (clock.now() - started) / 1000;
       }, true);
       if (!inserted.done) return { kind: 'abandoned', step: 'insert positions' };

@@ -1,13 +1,14 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { TABLES } from '../core/names.ts';
-import { POSITION_COLUMNS, POSITION_INSERT_FORMAT } from './encode-batch.ts';
+import { POSITION_INSERT_FORMAT } from './encode-batch.ts';
 import type { Reject, SourceKind } from './types.ts';
 import { ONE_NODE, type WriteConsistency } from './write-consistency.ts';
 
 /** The two idempotent writes of a batch. Both throw on any ClickHouse failure; the caller retries with the same token. */
 export interface IngestWriter {
-  insertPositions(token: string, body: Buffer): Promise<void>;
+  /** `columns`: those of the body's lines (EncodedBatch.columns). */
+  insertPositions(token: string, body: Buffer, columns: readonly string[]): Promise<void>;
   insertRejects(token: string, source: SourceKind, rejects: readonly Reject[]): Promise<void>;
 }
 
@@ -27,7 +28,7 @@ export function createClickHouseWriter(client: ClickHouseClient, consistency: Wr
     result.stream.destroy();
   };
   return {
-    insertPositions: (token, body) => insert(TABLES.positions, POSITION_COLUMNS, POSITION_INSERT_FORMAT, token, body),
+    insertPositions: (token, body, columns) => insert(TABLES.positions, columns, POSITION_INSERT_FORMAT, token, body),
     insertRejects(token, source, rejects) {
       const body = rejects
         .map((r) =>

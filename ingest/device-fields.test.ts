@@ -26,7 +26,7 @@ describe('device fields in fleet.positions', () => {
     const body = createTsvBody();
     body.add(device);
     body.add(plain);
-    await createClickHouseWriter(lake.ch.client).insertPositions('device-fields-1', body.bytes());
+    await createClickHouseWriter(lake.ch.client).insertPositions('device-fields-1', body.bytes(), body.columns);
     const rows = await queryRows<Record<string, unknown>>(
       lake.ch.client,
       `SELECT vehicle_id, altitude_m, satellites, ignition, movement, toString(odometer_m) AS odometer_m, external_voltage_mv, battery_voltage_mv,

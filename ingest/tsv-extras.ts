@@ -5,7 +5,14 @@ import { BOOLEAN_EXTRAS, INTEGER_EXTRAS } from '../core/position-extras.ts';
 export const EXTRA_COLUMNS = [...INTEGER_EXTRAS.map(([name]) => name), ...BOOLEAN_EXTRAS, 'device_id', 'attributes'] as const;
 
 /** What a position without device fields writes: NULLs, an empty id, an empty map. */
-const NONE = `${'\t\\N'.repeat(INTEGER_EXTRAS.length + BOOLEAN_EXTRAS.length)}\t\t{}`;
+export const NO_EXTRAS = `${'\t\\N'.repeat(INTEGER_EXTRAS.length + BOOLEAN_EXTRAS.length)}\t\t{}`;
+
+/** Whether a position carries any device field. */
+export function hasExtras(p: Position): boolean {
+  if (p.device_id !== undefined || p.attributes !== undefined || p.satellites !== undefined || p.altitude_m !== undefined || p.ignition !== undefined || p.movement !== undefined) return true;
+  for (const [name] of INTEGER_EXTRAS) if (p[name] !== undefined) return true;
+  return false;
+}
 
 /**
  * The TabSeparated tail of one line: the device fields, each after a tab.
@@ -13,11 +20,7 @@ const NONE = `${'\t\\N'.repeat(INTEGER_EXTRAS.length + BOOLEAN_EXTRAS.length)}\t
  * and texts without tabs, quotes or backslashes.
  */
 export function tsvExtras(p: Position): string {
-  if (p.device_id === undefined && p.attributes === undefined && p.satellites === undefined && p.altitude_m === undefined && p.ignition === undefined) {
-    let any = false;
-    for (const [name] of INTEGER_EXTRAS) any ||= p[name] !== undefined;
-    if (!any && p.movement === undefined) return NONE;
-  }
+  if (!hasExtras(p)) return NO_EXTRAS;
   let out = '';
   for (const [name] of INTEGER_EXTRAS) out += p[name] === undefined ? '\t\\N' : `\t${p[name]}`;
   for (const name of BOOLEAN_EXTRAS) out += p[name] === undefined ? '\t\\N' : `\t${p[name]}`;

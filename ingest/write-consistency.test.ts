@@ -4,7 +4,7 @@ import { queryRows } from '../core/clickhouse.ts';
 import { TABLES } from '../core/names.ts';
 import { openTestLake, type TestLake } from '../test-support/lake.ts';
 import { createClickHouseWriter } from './clickhouse-writer.ts';
-import { createTsvBody, POSITION_COLUMNS } from './encode-batch.ts';
+import { CORE_POSITION_COLUMNS, createTsvBody } from './encode-batch.ts';
 import { createClickHouseJournal } from './journal.ts';
 import type { StreamRef } from './types.ts';
 import { writeConsistency } from './write-consistency.ts';
@@ -39,11 +39,11 @@ describe('ingest writes on a cluster', () => {
     const { client, seen } = recording(lake.ch.client);
     const consistency = writeConsistency('');
     await createClickHouseJournal(client, 'a', consistency).claim(stream, 0, 9, 1);
-    await createClickHouseWriter(client, consistency).insertPositions('fleet.positions:3:0-9', Buffer.alloc(0));
+    await createClickHouseWriter(client, consistency).insertPositions('fleet.positions:3:0-9', Buffer.alloc(0), CORE_POSITION_COLUMNS);
     expect(seen).toEqual([
       `INSERT INTO ${TABLES.ingestJournal} {}`,
       expect.stringMatching(/^SELECT last_offset, ref_ms, claim_id FROM fleet.ingest_journal[\s\S]* \{\}$/),
-      `INSERT INTO fleet.positions (${POSITION_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = 'fleet.positions:3:0-9' {}`,
+      `INSERT INTO fleet.positions (${CORE_POSITION_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = 'fleet.positions:3:0-9' {}`,
     ]);
   });
 
@@ -56,12 +56,12 @@ describe('ingest writes on a cluster', () => {
     const body = createTsvBody();
     body.add({ vehicle_id: 'v-1', ts_ms: Date.parse('2026-01-01T00:00:00Z'), lat: 45.5, lon: -73.6, speed_kmh: 10, heading_deg: 90, vehicle_type: 'car' });
     const batch = Buffer.from(body.bytes());
-    await writer.insertPositions('fleet.positions:3:10-19', batch);
-    await writer.insertPositions('fleet.positions:3:10-19', batch);
+    await writer.insertPositions('fleet.positions:3:10-19', batch, body.columns);
+    await writer.insertPositions('fleet.positions:3:10-19', batch, body.columns);
     expect(seen).toEqual([
       `INSERT INTO ${TABLES.ingestJournal} {"insert_quorum":"auto","insert_quorum_parallel":0}`,
       expect.stringMatching(/^SELECT last_offset[\s\S]* \{"select_sequential_consistency":"1"\}$/),
-      `INSERT INTO fleet.positions (${POSITION_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = 'fleet.positions:3:10-19', distributed_foreground_insert = 1 {}`,
+      `INSERT INTO fleet.positions (${CORE_POSITION_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = 'fleet.positions:3:10-19', distributed_foreground_insert = 1 {}`,
       expect.any(String),
     ]);
     // The same SQL, run by the real engine: accepted, and the repeat is still dropped by its token.
