@@ -32,7 +32,7 @@ import { TABLES } from '../core/names.ts';
 import { parsePosition, type Position } from '../core/position.ts';
 import { backfillMessages, createKafkaSink, runGenerator } from '../generator/index.ts';
 import { createClickHouseWriter } from '../ingest/clickhouse-writer.ts';
-import { createTsvBody, POSITION_COLUMNS, type TsvBody } from '../ingest/encode-batch.ts';
+import { CORE_POSITION_COLUMNS, createTsvBody, type TsvBody } from '../ingest/encode-batch.ts';
 import { createKafkaSource, kafkaSourceOptions, runIngest } from '../ingest/index.ts';
 import { migrate } from '../schema/migrate.ts';
 import { cpus } from 'node:os';
@@ -195,8 +195,8 @@ async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number
 
 /** Encode + insert of one batch in each text format that both the HTTP client and the embedded connection accept. */
 async function compareFormats(ch: ClickHouse, rows: readonly Position[]) {
-  // TSV and CSV are ingest's own bodies, with every column it writes; the JSON forms carry the core position only.
-  const columnsOf = (format: string) => `(${(format === 'TabSeparated' || format === 'CSV' ? POSITION_COLUMNS : POSITION_COLUMNS.slice(0, 7)).join(', ')})`;
+  // Generator positions carry no device fields, so every format here writes the core columns (as ingest's own bodies do).
+  const columns = `(${CORE_POSITION_COLUMNS.join(', ')})`;
   const fixed = (p: Position) => ({ lat: p.lat.toFixed(6), lon: p.lon.toFixed(6), speed: p.speed_kmh.toFixed(1), heading: Math.round(p.heading_deg) % 360, ts: (p.ts_ms / 1000).toFixed(3) });
   const tsv = () => {
     const body = createTsvBody();
@@ -218,7 +218,7 @@ async function compareFormats(ch: ClickHouse, rows: readonly Position[]) {
     for (let round = 0; round < 3; round++) {
       const started = performance.now();
       const body = encode();
-      const r = await ch.client.exec({ query: `INSERT INTO ${TABLES.positions} ${columnsOf(format)} SETTINGS insert_deduplication_token = 'format-${format}-${round}' FORMAT ${format}`, values: Readable.from([body]) });
+      const r = await ch.client.exec({ query: `INSERT INTO ${TABLES.positions} ${columns} SETTINGS insert_deduplication_token = 'format-${format}-${round}' FORMAT ${format}`, values: Readable.from([body]) });
       r.stream.destroy();
       best = Math.min(best, performance.now() - started);
     }
