@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../broker/local-kafka.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const REQUIREMENTS = fileURLToPath(new URL('./s3-server-requirements.txt', import.meta.url));
@@ -71,15 +71,4 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3Serve
       await exited;
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

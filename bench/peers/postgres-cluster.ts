@@ -1,11 +1,11 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort } from '../../broker/local-kafka.ts';
 
 /** Debian's layout of PostgreSQL 15 (postgresql-15); PostGIS 3 comes from postgresql-15-postgis-3. */
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -149,15 +149,4 @@ function clusterOwner(): { uid: number; gid: number } | undefined {
 
 function quoteSetting(value: string): string {
   return /^[0-9A-Za-z_.]+$/.test(value) ? value : `'${value.replaceAll("'", "''")}'`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
