@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   API_PAYLOAD_TOO_LARGE: { status: 413, template: 'the request body is larger than {max} bytes; send a smaller area (api.max_vertices bounds it)' },
   API_URI_TOO_LONG: { status: 414, template: 'a path parameter is longer than {max} characters' },
   API_UNSUPPORTED_MEDIA_TYPE: { status: 415, template: 'send the body as application/json' },
+  API_NOT_ACCEPTABLE: { status: 406, template: 'this route answers in {offered}, none of which Accept: {accept} allows: accept one of them, or pick one with ?format={formats}' },
   API_RATE_LIMITED: { status: 429, template: '{detail}' },
   API_DISTRICT_NOT_FOUND: { status: 404, template: 'district {id} is not known; GET /v1/districts lists them' },
   API_QUERY_TIMEOUT: {

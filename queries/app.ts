@@ -15,6 +15,7 @@ import { installAudit } from './audit-hook.ts';
 import { installLimits } from './auth/limits.ts';
 import { installAuth, resolveAuthMode, type AuthMode } from './auth/auth-hook.ts';
 import { UNRESTRICTED } from './auth/restriction.ts';
+import { areaPositionsRoutes } from './routes/area-positions.ts';
 import { areaQueryRoutes } from './routes/area-query.ts';
 import { erasureRoutes } from './routes/erasure.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -137,6 +138,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await app.register(areaQueryRoutes);
+  await app.register(areaPositionsRoutes);
   await app.register(vehicleRoutes);
   await app.register(districtRoutes);
   await app.register(heatmapRoutes);

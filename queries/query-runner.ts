@@ -20,7 +20,7 @@ export interface RowStream<T> extends AsyncIterable<T> {
   stats(): QueryStats;
 }
 
-export type RawFormat = 'CSVWithNames' | 'Parquet';
+export type RawFormat = 'JSONEachRow' | 'CSVWithNames' | 'Parquet' | 'ArrowStream';
 
 export interface QueryRunner {
   /** Starts a query; resolves at its first row (or its end), so a failure before any row rejects. */

@@ -41,7 +41,7 @@ const vehicleSchema = {
   },
 } as const;
 
-const areaSchema = {
+export const areaSchema = {
   type: 'object',
   description:
     'A GeoJSON Polygon or MultiPolygon ([lon, lat] positions; holes allowed; at most api.max_vertices vertices), or {"district_id": "d01"} for a stored district.',

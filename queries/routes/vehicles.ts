@@ -1,6 +1,6 @@
-import { Transform, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { restrictionParams } from '../auth/restriction.ts';
+import { countLines } from '../counted-body.ts';
 import { ndjsonBody } from '../ndjson.ts';
 import { dateTimeParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
 import { checkLimit, parseBbox, MAX_REQUEST_DURATION, parseRequestDuration, splitVehicleTypes, WORLD } from '../request-checks.ts';
@@ -89,7 +89,7 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
         return reply
           .type(RAW_TYPES[format])
           .header('content-disposition', `attachment; filename="${id}-track.${format}"`)
-          .send(format === 'csv' ? countCsvRows(body, request) : body);
+          .send(format === 'csv' ? countLines(body, request, 1) : body);
       }
       if (format === 'ndjson') {
         const rows = await app.queries.stream<TrackRow>('vehicle-track', params);
@@ -155,20 +155,6 @@ export async function vehicleRoutes(app: FastifyInstance): Promise<void> {
         truncated: rows.length > limit,
       };
     },
-  );
-}
-
-/** Passes a CSVWithNames body through, counting its rows (lines after the header) for the audit trail; Parquet goes uncounted. */
-function countCsvRows(body: Readable, request: FastifyRequest): Readable {
-  let newlines = 0;
-  return body.pipe(
-    new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
-        request.auditRows = Math.max(0, newlines - 1);
-        done(null, chunk);
-      },
-    }),
   );
 }
 

@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify';
+import { restrictionParams } from '../auth/restriction.ts';
+import { coverArea } from '../area-cover.ts';
+import { resolveArea, type AreaInput } from '../area-input.ts';
+import { countLines } from '../counted-body.ts';
+import { contentType, EXPORT_FORMATS, formatQuerySchema, negotiateFormat, type ExportFormat } from '../export-format.ts';
+import { cellsParam, dateTimeParam, multiPolygonParam, numberParam, stringArrayParam } from '../param-text.ts';
+import { errorResponses, periodProperties, VEHICLE_TYPE_PATTERN } from '../schemas.ts';
+import type { RawFormat } from '../query-runner.ts';
+import { checkPeriod } from '../time-range.ts';
+import { areaSchema } from './area-query.ts';
+
+interface AreaPositionsBody {
+  readonly area: AreaInput;
+  readonly from: string;
+  readonly to: string;
+  readonly moving_only: boolean;
+  readonly vehicle_types?: string[];
+}
+
+/** NDJSON first: the default when Accept allows anything. */
+export const POSITION_FORMATS = ['ndjson', 'csv', 'parquet', 'arrow'] as const satisfies readonly [ExportFormat, ...ExportFormat[]];
+
+type PositionFormat = (typeof POSITION_FORMATS)[number];
+
+/** What ClickHouse writes for each format, and the file name a download gets (none for NDJSON, which is read as it comes). */
+const OUTPUT: Record<PositionFormat, { readonly clickhouse: RawFormat; readonly file?: string }> = {
+  ndjson: { clickhouse: 'JSONEachRow' },
+  csv: { clickhouse: 'CSVWithNames', file: 'area-positions.csv' },
+  parquet: { clickhouse: 'Parquet', file: 'area-positions.parquet' },
+  arrow: { clickhouse: 'ArrowStream', file: 'area-positions.arrows' },
+};
+
+const positionProperties = {
+  vehicle_id: { type: 'string' },
+  ts: { type: 'string', format: 'date-time' },
+  lat: { type: 'number' },
+  lon: { type: 'number' },
+  speed_kmh: { type: 'number' },
+  heading_deg: { type: 'integer' },
+  vehicle_type: { type: 'string' },
+} as const;
+
+/**
+ * POST /v1/area-query/positions: every position inside an area during a
+ * period, by vehicle then time, in the format the client asks for. ClickHouse
+ * writes the bytes (queries/sql/area-positions.sql with FORMAT JSONEachRow,
+ * CSVWithNames, Parquet or ArrowStream) and the route passes them on as they
+ * come; the checks, limits and exactness are POST /v1/area-query's.
+ */
+export async function areaPositionsRoutes(app: FastifyInstance): Promise<void> {
+  const { config } = app.api;
+  app.post<{ Body: AreaPositionsBody; Querystring: { format?: ExportFormat } }>(
+    '/v1/area-query/positions',
+    {
+      config: { scope: 'read', heavy: true },
+      schema: {
+        tags: ['areas'],
+        summary: 'every position inside an area during a period, for replay and export',
+        description:
+          'The positions POST /v1/area-query sums up, one by one, ordered by vehicle_id then ts: exact as that route is ' +
+          '(pointInPolygon strictly inside the outer rings; a hole\'s own edge counts as inside), with the same moving_only and vehicle_types filters, ' +
+          'period limit (api.max_period) and time budget (api.query_timeout). There is no row limit: the period and the budget bound the answer. ' +
+          'The format is `?format=` or else the Accept header: NDJSON (the default), CSV with a header line, Parquet, or the Arrow IPC stream format. ' +
+          'ClickHouse writes the bytes (queries/sql/area-positions.sql) and they are sent on as they come; ' +
+          'a failure after the first byte ends the transfer without its last chunk, so a client sees an incomplete answer, never a short one.',
+        querystring: formatQuerySchema(POSITION_FORMATS),
+        body: {
+          type: 'object',
+          required: ['area', 'from', 'to'],
+          additionalProperties: false,
+          properties: {
+            area: areaSchema,
+            ...periodProperties,
+            moving_only: {
+              type: 'boolean',
+              default: true,
+              description: `only moving positions: speed_kmh >= ${config.moving_threshold_kmh} (api.moving_threshold_kmh)`,
+            },
+            vehicle_types: { type: 'array', items: { type: 'string', pattern: VEHICLE_TYPE_PATTERN }, maxItems: 100, description: 'absent means every type' },
+          },
+        },
+        response: {
+          200: {
+            description: 'the matching positions, by vehicle_id then ts',
+            content: {
+              [EXPORT_FORMATS.ndjson.mediaType]: { schema: { type: 'string', description: `one ${JSON.stringify(Object.keys(positionProperties))} object per line` } },
+              [contentType('csv')]: { schema: { type: 'string', description: `a header line, then one row per position: ${Object.keys(positionProperties).join(',')}` } },
+              [EXPORT_FORMATS.parquet.mediaType]: { schema: { type: 'string', format: 'binary' } },
+              [EXPORT_FORMATS.arrow.mediaType]: { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          406: { description: 'Accept allows none of the formats offered', $ref: 'ApiError#' },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const format = negotiateFormat(request, POSITION_FORMATS);
+      const body = request.body;
+      const period = checkPeriod(body.from, body.to, config.max_period.ms);
+      const area = await resolveArea(body.area, app.queries, config.max_vertices);
+      const cover = coverArea(area.polygons, config.max_index_cells);
+      const output = await app.queries.raw(
+        'area-positions',
+        {
+          polygons: multiPolygonParam(area.polygons),
+          interior_cells: cellsParam(cover.interior),
+          boundary_cells: cellsParam(cover.boundary),
+          from: dateTimeParam(period.fromMs),
+          to: dateTimeParam(period.toMs),
+          min_speed_kmh: numberParam(body.moving_only ? config.moving_threshold_kmh : 0),
+          vehicle_types: stringArrayParam(body.vehicle_types ?? []),
+          ...restrictionParams(request.apiKey),
+        },
+        OUTPUT[format].clickhouse,
+      );
+      void reply.type(contentType(format));
+      const file = OUTPUT[format].file;
+      if (file) void reply.header('content-disposition', `attachment; filename="${file}"`);
+      return reply.send(format === 'ndjson' || format === 'csv' ? countLines(output, request, format === 'csv' ? 1 : 0) : output);
+    },
+  );
+}
