@@ -27,7 +27,9 @@ const NOT_SETTINGS = new Set([
 ]);
 
 export async function startClickHouseHttp(client: ClickHouseClient, options: { host?: string; port: number }): Promise<ClickHouseHttpEndpoint> {
-  const server = createServer((req, res) => void handle(client, req, res));
+  // Query parameters travel in the URL, as they do to a server (whose http_max_uri_size is 1 MiB):
+  // Node's 16 KiB header limit would refuse e.g. the vehicles of an area-query export (queries/summary-export.ts).
+  const server = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => void handle(client, req, res));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -66,6 +66,8 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
     const unrestricted = { restrict_group: '', restrict_area: '[]' };
     cases = [
       ['area-vehicles', { polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary), ...period, min_speed_kmh: '5', vehicle_types: "['van','car']", limit: '100' }],
+      ['area-positions', { polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary), ...period, min_speed_kmh: '5', vehicle_types: "['van','car']" }],
+      ['area-vehicles-table', { vehicles: '[["v-00001","van","2025-03-03T07:00:00.000Z","2025-03-03T07:10:00.000Z",12,41.5]]' }],
       ['vehicle-track', { vehicle_id: 'v-00003', ...period, limit: '50' }],
       ['vehicles-latest', { since: dateTimeParam(0), min_lon: '-180', min_lat: '-90', max_lon: '180', max_lat: '90', vehicle_types: '[]', limit: '100', ...unrestricted }],
       ['districts-list', {}],

@@ -14,6 +14,7 @@ export const NAMED_SQL_DIR = fileURLToPath(new URL('./sql/', import.meta.url));
 export const QUERY_NAMES = [
   'area-vehicles',
   'area-positions',
+  'area-vehicles-table',
   'vehicle-track',
   'vehicles-latest',
   'districts-list',

@@ -70,6 +70,7 @@ describe('API keys restricted to a vehicle group or an area', () => {
       'get /v1/vehicles/{id}/erasure',
       'get /v1/vehicles/{id}/track',
       'post /v1/area-query',
+      'post /v1/area-query/positions',
     ]);
   });
 
@@ -83,6 +84,28 @@ describe('API keys restricted to a vehicle group or an area', () => {
     expect(boxed.length).toBeGreaterThan(0);
     expect(boxed.length).toBeLessThan(12);
     expect((await areaQuery(areaKey)).json<{ vehicles: { vehicle_id: string; positions: number }[] }>().vehicles.map((v) => [v.vehicle_id, v.positions])).toEqual(boxed);
+  });
+
+  it('area positions in every format hold only the group\'s positions, or positions inside the area', async () => {
+    const group = await sql<{ vehicle_id: string; n: string }>(`vehicle_id IN ('${GROUP.join("','")}')`);
+    const boxed = await sql<{ vehicle_id: string; n: string }>(boxSql);
+    for (const [key, expected] of [[groupKey, group], [areaKey, boxed]] as const) {
+      for (const format of ['ndjson', 'csv', 'parquet', 'arrow']) {
+        const response = await app.inject({
+          method: 'POST',
+          url: `/v1/area-query/positions?format=${format}`,
+          headers: { authorization: `Bearer ${key}` },
+          payload: { area: { type: 'Polygon', coordinates: CITY }, from, to, moving_only: false },
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        for (const [id] of response.body.matchAll(/v-\d{5}/g)) expect(expected.map((r) => r.vehicle_id), `${format} ${id}`).toContain(id);
+        if (format === 'ndjson') {
+          const rows = response.body.trimEnd().split('\n').map((l) => JSON.parse(l) as { vehicle_id: string; lon: number; lat: number });
+          expect(rows).toHaveLength(expected.reduce((n, r) => n + Number(r.n), 0));
+          if (key === areaKey) for (const r of rows) expect(inBox(r.lon, r.lat)).toBe(true);
+        }
+      }
+    }
   });
 
   it('tracks in every format are empty for a vehicle outside the group, and keep only positions inside the area', async () => {

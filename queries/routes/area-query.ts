@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { restrictionParams } from '../auth/restriction.ts';
 import { coverArea, type AreaCover } from '../area-cover.ts';
 import { resolveArea, type AreaInput } from '../area-input.ts';
+import { contentType, formatQuerySchema } from '../export-format.ts';
 import { ndjsonBody } from '../ndjson.ts';
 import { cellsParam, dateTimeParam, multiPolygonParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
 import type { QueryStats, RowStream } from '../query-runner.ts';
 import { checkLimit } from '../request-checks.ts';
 import { errorResponses, limitProperty, periodProperties, statsSchema, VEHICLE_TYPE_PATTERN, type ApiStats } from '../schemas.ts';
+import { installSummaryExport, SUMMARY_FORMATS, summaryFormat } from '../summary-export.ts';
 import { checkPeriod } from '../time-range.ts';
 
 interface AreaQueryBody {
@@ -68,7 +70,7 @@ function toVehicle(row: VehicleRow) {
 }
 
 export function wantsNdjson(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? '').includes('application/x-ndjson');
+  return summaryFormat(request) === 'ndjson';
 }
 
 /** POST /v1/area-query: which vehicles were in an area during a period, exactly. */
@@ -88,7 +90,8 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
     },
   } as const;
 
-  app.post<{ Body: AreaQueryBody }>(
+  installSummaryExport(app);
+  app.post<{ Body: AreaQueryBody; Querystring: { format?: string } }>(
     '/v1/area-query',
     {
       config: { scope: 'read', heavy: true },
@@ -98,7 +101,9 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
         description:
           'Exact: equal to testing every stored position with pointInPolygon (strictly inside the outer rings; a hole\'s own edge counts as inside). ' +
           'H3 cells only choose what ClickHouse reads. With `Accept: application/x-ndjson` the vehicles stream one JSON object per line, ' +
-          'and a last line {"truncated", "stats"} closes the answer.',
+          'and a last line {"truncated", "stats"} closes the answer. ' +
+          'CSV and Parquet (`?format=` or Accept) hold the vehicles as a table; the header x-fleetlake-truncated says whether the limit cut it.',
+        querystring: formatQuerySchema(SUMMARY_FORMATS),
         body: {
           type: 'object',
           required: ['area', 'from', 'to'],
@@ -121,8 +126,11 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
             content: {
               'application/json': { schema: resultSchema },
               'application/x-ndjson': { schema: { type: 'string', description: 'one vehicle per line, then {"truncated": ..., "stats": ...}' } },
+              [contentType('csv')]: { schema: { type: 'string', description: 'a header line, then one row per vehicle with the columns of `vehicles`' } },
+              [contentType('parquet')]: { schema: { type: 'string', format: 'binary' } },
             },
           },
+          406: { description: 'Accept allows none of the formats offered', $ref: 'ApiError#' },
           ...errorResponses,
         },
       },
