@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, queryRows, type ClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
-import { dateTimeParam } from '../queries/param-text.ts';
+import { dateTimeParam, multiPolygonParam } from '../queries/param-text.ts';
 import { createApiKey } from '../queries/auth/api-key-store.ts';
 import type { Scope } from '../queries/auth/scopes.ts';
 import { openApiTestLake, type ApiTestLake } from '../queries/testing/api-lake.ts';
@@ -112,6 +112,7 @@ describe('the map page in Chromium', () => {
     let fromMs: number;
     let toMs: number;
     let listed: string[];
+    let drawn: [number, number][];
 
     it('lists exactly the vehicles POST /v1/area-query gives for the polygon drawn on the page', async () => {
       // A closed period before the newest stored position (the lake's clock, not this process's), so ingest has
@@ -138,6 +139,7 @@ describe('the map page in Chromium', () => {
         await page.waitForTimeout(150);
       }
       const ring = await until(() => page.evaluate(() => (window as unknown as PageWindow).fleetlake.ask.ring), 5_000, () => 'no polygon was drawn');
+      drawn = ring;
       await page.click('#run');
       await until(() => page.evaluate(() => (document.querySelectorAll('#results tbody tr').length > 0 ? true : undefined)), 20_000, () => 'no results listed');
       listed = await page.locator('#results tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.vehicle!));
@@ -164,7 +166,7 @@ describe('the map page in Chromium', () => {
       await shot('4-track');
     });
 
-    it('replays: at a chosen instant each result vehicle is where the lake last had it', async () => {
+    it('replays: at a chosen instant each result vehicle is where the lake last had it inside the area', async () => {
       await expect.poll(() => page.locator('#play').isEnabled(), { timeout: 30_000 }).toBe(true);
       const instant = toMs - 9_000;
       await page.locator('#replay-time').evaluate((slider, t) => {
@@ -178,10 +180,12 @@ describe('the map page in Chromium', () => {
       });
       const stored = await queryRows<{ vehicle_id: string; lon: number; lat: number }>(
         lake.reader,
-        `SELECT vehicle_id, toFloat64(argMax(lon, ts)) AS lon, toFloat64(argMax(lat, ts)) AS lat FROM fleet.positions
+        `SELECT vehicle_id, toFloat64(argMax(lon, ts)) AS lon, toFloat64(argMax(lat, ts)) AS lat FROM fleet.positions AS p
          WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND ts <= {at:DateTime64(3, 'UTC')}
+           AND pointInPolygon((toFloat64(p.lon), toFloat64(p.lat)), {area:MultiPolygon})
          GROUP BY vehicle_id ORDER BY vehicle_id`,
-        { from: dateTimeParam(fromMs), to: dateTimeParam(toMs), at: dateTimeParam(instant) },
+        // The replay plays the answer's positions (POST /v1/area-query/positions): the ones inside the drawn area, every speed.
+        { from: dateTimeParam(fromMs), to: dateTimeParam(toMs), at: dateTimeParam(instant), area: multiPolygonParam([[drawn]]) },
       );
       const expected = stored.filter((r) => listed.includes(r.vehicle_id)).map((r) => [r.vehicle_id, r.lon, r.lat]);
       expect(expected.length).toBeGreaterThan(0);

@@ -1,16 +1,14 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { apiJson } from './api.ts';
+import { apiFetch } from './api.ts';
 import type { AreaVehicle, AskRequest } from './ask-panel.ts';
 import { byId, shortTime } from './dom.ts';
 import { setData } from './map-layers.ts';
-import { positionAt, replayTrack, type ReplayTrack, type TrackFeature } from './replay-position.ts';
-
-/** Track requests in flight at once: enough to fill the API, few enough to leave the browser's connections for the live feed. */
-const CONCURRENCY = 4;
+import { positionAt, tracksFromPositions, type AreaPosition, type ReplayTrack } from './replay-position.ts';
 
 /**
- * The replay of an answer: every result vehicle's track over the period,
- * and a slider placing each at its last known position at that instant.
+ * The replay of an answer: every result vehicle's positions inside the area
+ * over the period (POST /v1/area-query/positions, the same request), and a
+ * slider placing each at its last position there at that instant.
  */
 export class ReplayPlayer {
   private tracks: ReplayTrack[] = [];
@@ -25,7 +23,7 @@ export class ReplayPlayer {
     this.playButton.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
   }
 
-  /** Loads the tracks of an answer's vehicles; a newer answer abandons an older load. */
+  /** Loads the positions of an answer's vehicles; a newer answer abandons an older load. */
   async load(request: AskRequest, vehicles: readonly AreaVehicle[]): Promise<void> {
     const generation = ++this.generation;
     this.pause();
@@ -35,16 +33,16 @@ export class ReplayPlayer {
     this.slider.max = String(toMs);
     this.slider.value = String(fromMs);
     this.slider.disabled = this.playButton.disabled = true;
-    const tracks: ReplayTrack[] = new Array<ReplayTrack>(vehicles.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < vehicles.length && generation === this.generation) {
-        const index = next++;
-        const id = vehicles[index]!.vehicle_id;
-        tracks[index] = replayTrack(await apiJson<TrackFeature>(`/v1/vehicles/${encodeURIComponent(id)}/track?from=${request.from}&to=${request.to}`));
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    // Every matching position in one answer, as the lake holds them inside the area (by vehicle, then time).
+    const response = await apiFetch('/v1/area-query/positions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
+      body: JSON.stringify(request),
+    });
+    const text = await response.text();
+    const listed = new Set(vehicles.map((v) => v.vehicle_id));
+    const lines = text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as AreaPosition);
+    const tracks = tracksFromPositions(lines, (id) => listed.has(id));
     if (generation !== this.generation) return;
     this.showTracks(tracks);
   }

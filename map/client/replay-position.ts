@@ -1,4 +1,4 @@
-/** A vehicle's track as GET /v1/vehicles/{id}/track gives it, times in ms. */
+/** A vehicle's positions in time order, times in ms. */
 export interface ReplayTrack {
   readonly vehicleId: string;
   readonly vehicleType: string;
@@ -59,4 +59,32 @@ export function replayTrack(feature: TrackFeature): ReplayTrack {
     points,
     headings: properties.coordinate_properties.heading_deg,
   };
+}
+
+/** A line of POST /v1/area-query/positions in NDJSON (ts as ClickHouse writes it: 'YYYY-MM-DD hh:mm:ss.sss', UTC). */
+export interface AreaPosition {
+  readonly vehicle_id: string;
+  readonly ts: string;
+  readonly lat: number;
+  readonly lon: number;
+  readonly heading_deg: number;
+  readonly vehicle_type: string;
+}
+
+/** The positions of an area query, which come by vehicle then time, as one track per vehicle; `keep` picks the vehicles. */
+export function tracksFromPositions(positions: Iterable<AreaPosition>, keep: (vehicleId: string) => boolean): ReplayTrack[] {
+  const tracks: { vehicleId: string; vehicleType: string; times: number[]; points: [number, number][]; headings: number[] }[] = [];
+  for (const p of positions) {
+    if (!keep(p.vehicle_id)) continue;
+    let track = tracks.at(-1);
+    if (track?.vehicleId !== p.vehicle_id) {
+      track = { vehicleId: p.vehicle_id, vehicleType: p.vehicle_type, times: [], points: [], headings: [] };
+      tracks.push(track);
+    }
+    track.vehicleType = p.vehicle_type;
+    track.times.push(Date.parse(`${p.ts.replace(' ', 'T')}Z`));
+    track.points.push([p.lon, p.lat]);
+    track.headings.push(p.heading_deg);
+  }
+  return tracks;
 }

@@ -31,15 +31,8 @@ const OUTPUT: Record<PositionFormat, { readonly clickhouse: RawFormat; readonly 
   arrow: { clickhouse: 'ArrowStream', file: 'area-positions.arrows' },
 };
 
-const positionProperties = {
-  vehicle_id: { type: 'string' },
-  ts: { type: 'string', format: 'date-time' },
-  lat: { type: 'number' },
-  lon: { type: 'number' },
-  speed_kmh: { type: 'number' },
-  heading_deg: { type: 'integer' },
-  vehicle_type: { type: 'string' },
-} as const;
+/** The columns of queries/sql/area-positions.sql. */
+const COLUMNS = ['vehicle_id', 'ts', 'lat', 'lon', 'speed_kmh', 'heading_deg', 'vehicle_type'];
 
 /**
  * POST /v1/area-query/positions: every position inside an area during a
@@ -84,8 +77,8 @@ export async function areaPositionsRoutes(app: FastifyInstance): Promise<void> {
           200: {
             description: 'the matching positions, by vehicle_id then ts',
             content: {
-              [EXPORT_FORMATS.ndjson.mediaType]: { schema: { type: 'string', description: `one ${JSON.stringify(Object.keys(positionProperties))} object per line` } },
-              [contentType('csv')]: { schema: { type: 'string', description: `a header line, then one row per position: ${Object.keys(positionProperties).join(',')}` } },
+              [EXPORT_FORMATS.ndjson.mediaType]: { schema: { type: 'string', description: `one {${COLUMNS.join(', ')}} object per line` } },
+              [contentType('csv')]: { schema: { type: 'string', description: `a header line, then one row per position: ${COLUMNS.join(',')}` } },
               [EXPORT_FORMATS.parquet.mediaType]: { schema: { type: 'string', format: 'binary' } },
               [EXPORT_FORMATS.arrow.mediaType]: { schema: { type: 'string', format: 'binary' } },
             },
