@@ -65,7 +65,8 @@ async function handle(client: ClickHouseClient, req: IncomingMessage, res: Serve
   try {
     const checked = await checkReadOnlyStatement(client, statement, queryParams);
     // The statement's own SETTINGS override the URL's, as on a server; both stay under the ceilings.
-    const settings = { ...ceilSettings({ ...requested, ...checked.settings }), readonly: '2' };
+    // The whole answer before the first byte (wait_end_of_query), so a failure, a row ceiling's included, still gets its status.
+    const settings = { ...ceilSettings({ ...requested, ...checked.settings }), readonly: '2', wait_end_of_query: 1 };
     const query = returnsRows(checked.statement) ? `${checked.statement}\nFORMAT ${outputFormat}` : checked.statement;
     const { stream } = await client.exec({ query, query_params: queryParams, clickhouse_settings: settings as ClickHouseSettings });
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Format': outputFormat });

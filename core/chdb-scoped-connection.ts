@@ -1,5 +1,6 @@
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { createRequire } from 'node:module';
+import { execStreaming, streamableFormat } from './chdb-stream.ts';
 
 type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 type Settings = Record<string, unknown> | undefined;
@@ -18,6 +19,7 @@ type Settings = Record<string, unknown> | undefined;
  */
 export function createScopedChdbConnection(path: string, defaults: ReadonlyMap<string, string>): Connection {
   const writer = createSession(path, defaults);
+  const settingNames = new Set(defaults.keys());
   let reader: ScopedSession | undefined;
   const sessionFor = (settings: Settings): ScopedSession => {
     const readonly = settings?.readonly;
@@ -29,7 +31,14 @@ export function createScopedChdbConnection(path: string, defaults: ReadonlyMap<s
   const connection: Connection = {
     ping: (params) => writer.connection.ping(params),
     query: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.query(s.scope(params))),
-    exec: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.exec(s.scope(params))),
+    exec: (params) => {
+      // A read in a format whose chunks join streams on a session of its own (core/chdb-stream.ts); the rest is buffered by
+      // chdb/connection, and so is a request with wait_end_of_query = 1, which asks a server for the whole answer before the first byte.
+      const waits = String(params.clickhouse_settings?.wait_end_of_query ?? 0) === '1';
+      const format = params.values === undefined && !waits ? streamableFormat(params.query) : undefined;
+      if (format) return execStreaming(path, settingNames, params, format);
+      return sessionFor(params.clickhouse_settings).run((s) => s.connection.exec(s.scope(params)));
+    },
     command: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.command(s.scope(params))),
     insert: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.insert(s.scope(params))),
     async close() {

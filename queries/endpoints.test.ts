@@ -179,6 +179,7 @@ describe('query API endpoints', () => {
       '/health',
       '/metrics',
       '/v1/area-query',
+      '/v1/area-query/positions',
       '/v1/devices',
       '/v1/districts',
       '/v1/districts/{id}/count',
