@@ -17,7 +17,7 @@ const square = (id: string, lon: number, lat: number) => ({ id, polygons: [[[[lo
 
 describe('LiveState', () => {
   it('keeps one slot per vehicle, sends each id once, and packs positions relative to the first one seen', () => {
-    const state = new LiveState([], 120_000, BASE);
+    const state = new LiveState(120_000, BASE);
     state.apply('snapshot', [at('a', 10, 45, 0), at('b', 11, 46, 0, 'truck')]);
     const first = state.frame();
     expect(first).toMatchObject({ count: 2, idsFrom: 0, ids: ['a', 'b'], types: ['car', 'truck'] });
@@ -40,7 +40,7 @@ describe('LiveState', () => {
   });
 
   it('grows past its first capacity without losing a vehicle', () => {
-    const state = new LiveState([], 120_000, BASE);
+    const state = new LiveState(120_000, BASE);
     state.apply('snapshot', Array.from({ length: 3000 }, (_, i) => at(`v-${i}`, i / 1000, 0, 0)));
     const frame = state.frame();
     expect(frame.count).toBe(3000);
@@ -48,7 +48,8 @@ describe('LiveState', () => {
   });
 
   it('counts the vehicles seen lately in the district they are in, and the stale ones apart', () => {
-    const state = new LiveState([square('west', 0, 0), square('east', 1, 0)], 60_000, BASE);
+    const state = new LiveState(60_000, BASE);
+    state.setDistricts([square('west', 0, 0), square('east', 1, 0)]);
     state.apply('snapshot', [at('a', 0.5, 0.5, 100), at('b', 1.5, 0.5, 100), at('c', 1.6, 0.5, 100), at('d', 1.5, 0.5, 0), at('e', 5, 5, 100)]);
     expect(state.counts(BASE + 100_000)).toEqual({ kind: 'counts', total: 5, stale: 1, byDistrict: [['west', 1], ['east', 2]] });
   });

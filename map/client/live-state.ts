@@ -70,13 +70,15 @@ export class LiveState {
   private origin: [number, number] | undefined;
   /** Slots whose id the page has not been sent yet. */
   private idsSent = 0;
-  private readonly districts: (LiveDistrict & { box: Box })[];
+  private districts: (LiveDistrict & { box: Box })[] = [];
 
   constructor(
-    districts: readonly LiveDistrict[],
     private readonly staleAfterMs: number,
     readonly timeBase: number,
-  ) {
+  ) {}
+
+  /** The districts counted in (they come after the stream starts, which need not wait for them). */
+  setDistricts(districts: readonly LiveDistrict[]): void {
     this.districts = districts.map((d) => ({ ...d, box: boxOf(d.polygons) }));
   }
 

@@ -32,17 +32,27 @@ export class LiveView {
   private frame: LiveFrame | undefined;
   private ids: string[] = [];
   private connected = false;
+  private onCounts: (counts: ReadonlyMap<string, number>) => void = () => undefined;
 
+  /** Can start before the map has loaded: frames wait in the layer until attach() adds it. */
   constructor(
     private readonly map: MapLibreMap,
-    districts: readonly District[],
     staleAfterMs: number,
-    private readonly onCounts: (counts: ReadonlyMap<string, number>) => void,
   ) {
     this.layer = new VehicleLayer(staleAfterMs);
-    map.addLayer(this.layer, 'replay');
     this.worker.onmessage = ({ data }: MessageEvent<LiveWorkerOutput>) => this.received(data);
-    this.send({ kind: 'start', districts: districts.map((d) => ({ id: d.id, polygons: d.polygons })), staleAfterMs });
+    this.send({ kind: 'start', staleAfterMs });
+  }
+
+  /** Draws the fleet on the loaded map, under the given layer. */
+  attach(beforeId: string): void {
+    this.map.addLayer(this.layer, beforeId);
+  }
+
+  /** Counts the live vehicles in these districts from now on. */
+  countIn(districts: readonly District[], onCounts: (counts: ReadonlyMap<string, number>) => void): void {
+    this.onCounts = onCounts;
+    this.send({ kind: 'districts', districts: districts.map((d) => ({ id: d.id, polygons: d.polygons })) });
   }
 
   /** Vehicles the page holds. */

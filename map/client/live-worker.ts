@@ -2,16 +2,22 @@ import type { LivePosition } from '../../queries/live-feed.ts';
 import { EventStreamParser } from './event-stream.ts';
 import { LiveState, type LiveCounts, type LiveDistrict, type LiveFrame } from './live-state.ts';
 
-/** What the page sends: the districts once, then the live stream's bytes as they come (reset at each connection). */
+/** What the page sends: the settings, the districts once known, and the live stream's bytes as they come (reset at each connection). */
 export type LiveWorkerInput =
-  | { readonly kind: 'start'; readonly districts: readonly LiveDistrict[]; readonly staleAfterMs: number }
+  | { readonly kind: 'start'; readonly staleAfterMs: number }
+  | { readonly kind: 'districts'; readonly districts: readonly LiveDistrict[] }
   | { readonly kind: 'reset' }
   | { readonly kind: 'chunk'; readonly bytes: Uint8Array };
 
 export type LiveWorkerOutput = LiveFrame | LiveCounts | { readonly kind: 'problem'; readonly message: string };
 
-/** The page is sent at most this many frames a second: it draws one per display frame at most anyway. */
-const FRAME_INTERVAL_MS = 100;
+/**
+ * The page is sent a frame at most this often. Each vehicle reports about once a second, but the feed sends several
+ * smaller batches a second (in \`fleetlake start\` it reads after every ingested batch too), and each frame the page
+ * gets is a repaint of the whole map: under software WebGL a repaint costs the GPU process tens of ms of CPU even
+ * with an empty map (bench:map), so a repaint per batch would spend more CPU than the vehicles' moves are worth.
+ */
+const FRAME_INTERVAL_MS = 1_000;
 /** Counting every vehicle against every district is the costliest step: this often at most. */
 const COUNTS_INTERVAL_MS = 2_000;
 /** Vehicles go stale with no event at all, so the counts are redone this often regardless. */
@@ -37,8 +43,11 @@ let countsDue = 0;
 
 scope.onmessage = ({ data: message }) => {
   if (message.kind === 'start') {
-    state = new LiveState(message.districts, message.staleAfterMs, Date.now());
+    state = new LiveState(message.staleAfterMs, Date.now());
     setInterval(() => postCounts(), STALE_CHECK_MS);
+  } else if (message.kind === 'districts') {
+    state?.setDistricts(message.districts);
+    postCounts();
   } else if (message.kind === 'reset') {
     decoder = new TextDecoder();
     parser = new EventStreamParser();
@@ -55,7 +64,7 @@ function apply(event: string, data: string): void {
   if (event === 'snapshot') countsDue = 0;
   if (framePending) return;
   framePending = true;
-  // A snapshot goes at once (the first render waits for it); changes are gathered for a moment.
+  // A snapshot goes at once (the first render waits for it); changes are gathered for up to a second.
   setTimeout(postFrame, event === 'snapshot' ? 0 : FRAME_INTERVAL_MS);
 }
 

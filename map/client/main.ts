@@ -12,6 +12,7 @@ import { drawGrid, drawHeatmap } from './overlays.ts';
 import { readPageConfig } from './page-config.ts';
 import { ReplayPlayer } from './replay-player.ts';
 import { replayTrack } from './replay-position.ts';
+import { addTrackLayer, drawnResultTracks } from './track-layer.ts';
 import { decodeState, encodeState } from './url-state.ts';
 
 const config = readPageConfig();
@@ -21,11 +22,23 @@ const map = new MapLibreMap({ container: 'map', style: config.styleUrl || offlin
 map.addControl(new NavigationControl({ showCompass: true }), 'top-left');
 byId('legend').innerHTML = legendHtml();
 
+/**
+ * The districts and then the live stream are asked for at once, while MapLibre loads: the first render of the
+ * fleet waits for neither the map nor the districts. The stream waits for the districts' answer so that one key
+ * prompt serves both, and a refusal of the stream is not cleared from the banner by the districts' success.
+ */
+const districtsAsked = apiJson<{ districts: { id: string; name: string; geometry: { coordinates: MultiPolygon } }[] }>('/v1/districts');
+const live = new LiveView(map, config.staleAfterMs);
+// A failure to get the districts is start()'s to report.
+void districtsAsked.then(() => live.follow(), () => undefined);
+
 map.on('load', () => start().catch(reportFailure));
 
 async function start(): Promise<void> {
   addFleetLayers(map);
-  const answer = await apiJson<{ districts: { id: string; name: string; geometry: { coordinates: MultiPolygon } }[] }>('/v1/districts');
+  live.attach('replay');
+  addTrackLayer(map, 'track');
+  const answer = await districtsAsked;
   const districts = answer.districts.map((d) => district(d.id, d.name, d.geometry.coordinates));
   setData(map, 'districts', {
     type: 'FeatureCollection',
@@ -39,11 +52,10 @@ async function start(): Promise<void> {
     stateChanged: () => history.replaceState(null, '', `/map${encodeState(ask.state())}`),
   });
   const replay = new ReplayPlayer(map);
-  const live = new LiveView(map, districts, config.staleAfterMs, (counts) => {
+  live.countIn(districts, (counts) => {
     renderDistrictCounts(districts, counts);
     for (const [id, label] of labels) label.textContent = `${districts.find((d) => d.id === id)?.name ?? id} · ${counts.get(id) ?? 0}`;
   });
-  void live.follow();
   setUpDrawing(ask);
   setUpVehicleClicks(live);
   setUpOverlays(ask);
@@ -51,7 +63,7 @@ async function start(): Promise<void> {
   const state = decodeState(location.search);
   ask.applyState(state);
   // Exposed for the browser tests and bench:map, which read what the page holds.
-  Object.assign(window, { fleetlake: { map, live, ask, replay, replayTrack } });
+  Object.assign(window, { fleetlake: { map, live, ask, replay, replayTrack, resultTracksDrawn: () => drawnResultTracks(map) } });
   if (state.district || state.ring) await ask.run();
 }
 

@@ -13,16 +13,15 @@ function typeColour(): ExpressionSpecification {
   return ['match', ['get', 'vehicle_type'], ...Object.entries(TYPE_COLOURS).flat(), OTHER_COLOUR] as unknown as ExpressionSpecification;
 }
 
-/** Sources and layers the page draws, bottom to top; the live vehicles go under the replay (vehicle-layer.ts). */
+/** Sources and layers the page draws, bottom to top; the answer's tracks go under 'track' (track-layer.ts), the live vehicles under 'replay' (vehicle-layer.ts). */
 export function addFleetLayers(map: MapLibreMap): void {
-  for (const id of ['districts', 'grid', 'heatmap', 'area', 'result-tracks', 'track', 'replay']) map.addSource(id, { type: 'geojson', data: EMPTY });
+  for (const id of ['districts', 'grid', 'heatmap', 'area', 'track', 'replay']) map.addSource(id, { type: 'geojson', data: EMPTY });
   map.addLayer({ id: 'heatmap', type: 'fill', source: 'heatmap', paint: { 'fill-color': ['interpolate', ['linear'], ['get', 'weight'], 0, '#fff3b0', 0.5, '#f08a24', 1, '#b3001b'], 'fill-opacity': 0.55 } });
   map.addLayer({ id: 'districts-fill', type: 'fill', source: 'districts', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.35 } });
   map.addLayer({ id: 'districts-line', type: 'line', source: 'districts', paint: { 'line-color': '#7d8a99', 'line-width': 1 } });
   map.addLayer({ id: 'grid', type: 'line', source: 'grid', paint: { 'line-color': '#9aa7b5', 'line-width': 0.5, 'line-opacity': 0.7 } });
   map.addLayer({ id: 'area-fill', type: 'fill', source: 'area', paint: { 'fill-color': '#1c6dd0', 'fill-opacity': 0.08 } });
   map.addLayer({ id: 'area-line', type: 'line', source: 'area', paint: { 'line-color': '#1c6dd0', 'line-width': 2 } });
-  map.addLayer({ id: 'result-tracks', type: 'line', source: 'result-tracks', paint: { 'line-color': typeColour(), 'line-width': 1, 'line-opacity': 0.35 } });
   map.addLayer({ id: 'track', type: 'line', source: 'track', paint: { 'line-color': '#d62828', 'line-width': 3 } });
   map.addLayer({
     id: 'replay',

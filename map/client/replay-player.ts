@@ -4,6 +4,7 @@ import type { AreaVehicle, AskRequest } from './ask-panel.ts';
 import { byId, shortTime } from './dom.ts';
 import { setData } from './map-layers.ts';
 import { positionAt, replayTrack, type ReplayTrack, type TrackFeature } from './replay-position.ts';
+import { showResultTracks } from './track-layer.ts';
 
 /** Track requests in flight at once: enough to fill the API, few enough to leave the browser's connections for the live feed. */
 const CONCURRENCY = 4;
@@ -52,12 +53,7 @@ export class ReplayPlayer {
   /** Draws the loaded tracks and the vehicles at the period's start (the benchmark times this). */
   showTracks(tracks: ReplayTrack[]): void {
     this.tracks = tracks;
-    setData(this.map, 'result-tracks', {
-      type: 'FeatureCollection',
-      features: tracks
-        .filter((t) => t.points.length > 1)
-        .map((t) => ({ type: 'Feature', geometry: { type: 'LineString', coordinates: t.points as [number, number][] }, properties: { vehicle_type: t.vehicleType } })),
-    });
+    showResultTracks(this.map, tracks);
     this.slider.disabled = this.playButton.disabled = false;
     this.showAt(Number(this.slider.value));
   }

@@ -1,5 +1,6 @@
 import type { CustomLayerInterface, CustomRenderMethodInput, Map as MapLibreMap } from 'maplibre-gl';
-import { GPU_STRIDE, type LiveFrame } from './live-state.ts';
+import { compileProgram, matrixFrom, rgb, vertexArray } from './gl-program.ts';
+import type { LiveFrame } from './live-state.ts';
 import { HEADING_ZOOM, OTHER_COLOUR, STALE_COLOUR, TYPE_COLOURS, TYPE_ORDER } from './vehicle-style.ts';
 
 const VERTEX = `#version 300 es
@@ -54,11 +55,6 @@ void main() {
   colour = vec4(c * inside, inside);
 }`;
 
-function rgb(hex: string): [number, number, number] {
-  const n = Number.parseInt(hex.slice(1), 16);
-  return [((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255];
-}
-
 /**
  * The live fleet as one WebGL point sprite per vehicle (a MapLibre custom
  * layer). A new frame replaces one vertex buffer, uploaded at most once per
@@ -93,33 +89,10 @@ export class VehicleLayer implements CustomLayerInterface {
   onAdd(map: MapLibreMap, gl: WebGL2RenderingContext): void {
     this.map = map;
     this.gl = gl;
-    const program = gl.createProgram();
-    for (const [type, source] of [[gl.VERTEX_SHADER, VERTEX], [gl.FRAGMENT_SHADER, FRAGMENT]] as const) {
-      const shader = gl.createShader(type)!;
-      gl.shaderSource(shader, source);
-      gl.compileShader(shader);
-      if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) throw new Error(`vehicle layer shader: ${gl.getShaderInfoLog(shader)}`);
-      gl.attachShader(program, shader);
-    }
-    gl.linkProgram(program);
-    if (!gl.getProgramParameter(program, gl.LINK_STATUS)) throw new Error(`vehicle layer program: ${gl.getProgramInfoLog(program)}`);
-    this.program = program;
-    for (const name of ['u_matrix', 'u_size', 'u_bearing', 'u_now', 'u_stale_after', 'u_colours', 'u_arrows']) this.uniforms.set(name, gl.getUniformLocation(program, name));
+    this.program = compileProgram(gl, 'vehicle layer', VERTEX, FRAGMENT);
+    for (const name of ['u_matrix', 'u_size', 'u_bearing', 'u_now', 'u_stale_after', 'u_colours', 'u_arrows']) this.uniforms.set(name, gl.getUniformLocation(this.program, name));
     this.buffer = gl.createBuffer();
-    this.vao = gl.createVertexArray();
-    gl.bindVertexArray(this.vao);
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.buffer);
-    const bytes = GPU_STRIDE * 4;
-    const attribute = (name: string, size: number, offset: number) => {
-      const location = gl.getAttribLocation(program, name);
-      gl.enableVertexAttribArray(location);
-      gl.vertexAttribPointer(location, size, gl.FLOAT, false, bytes, offset * 4);
-    };
-    attribute('a_pos', 2, 0);
-    attribute('a_heading', 1, 2);
-    attribute('a_type', 1, 3);
-    attribute('a_seen', 1, 4);
-    gl.bindVertexArray(null);
+    this.vao = vertexArray(gl, this.program, this.buffer, [['a_pos', 2], ['a_heading', 1], ['a_type', 1], ['a_seen', 1]]);
   }
 
   onRemove(): void {
@@ -146,7 +119,7 @@ export class VehicleLayer implements CustomLayerInterface {
     // Dot radius 2.5 px at zoom 9 to 4.5 at 13 (as the circle layer had), arrows 16 px; in device pixels.
     const radius = 2.5 + (Math.min(Math.max(zoom, 9), 13) - 9) * 0.5;
     gl.useProgram(this.program);
-    gl.uniformMatrix4fv(this.uniforms.get('u_matrix')!, false, relativeTo(options.defaultProjectionData.mainMatrix, frame.origin));
+    gl.uniformMatrix4fv(this.uniforms.get('u_matrix')!, false, matrixFrom(options.defaultProjectionData.mainMatrix, frame.origin));
     gl.uniform1f(this.uniforms.get('u_size')!, (arrows ? 16 : radius * 2 + 1) * devicePixelRatio);
     gl.uniform1f(this.uniforms.get('u_bearing')!, this.map.getBearing());
     gl.uniform1f(this.uniforms.get('u_now')!, (Date.now() - frame.timeBase) / 1000);
@@ -160,11 +133,4 @@ export class VehicleLayer implements CustomLayerInterface {
     gl.bindVertexArray(null);
     this.drawn = frame.count;
   }
-}
-
-/** The map's mercator matrix moved to the frame's origin, in float64 before the float32 upload. */
-function relativeTo(matrix: ArrayLike<number>, [x, y]: readonly [number, number]): Float32Array {
-  const m = Float32Array.from(matrix as ArrayLike<number>);
-  for (let row = 0; row < 4; row++) m[12 + row] = matrix[row]! * x + matrix[4 + row]! * y + matrix[12 + row]!;
-  return m;
 }
