@@ -41,6 +41,7 @@ export class LiveView {
   ) {
     this.layer = new VehicleLayer(staleAfterMs);
     this.worker.onmessage = ({ data }: MessageEvent<LiveWorkerOutput>) => this.received(data);
+    this.worker.onerror = (event) => this.status(`live view stopped: its worker failed (${event.message || 'no message'}); reload the page`);
     this.send({ kind: 'start', staleAfterMs });
   }
 
@@ -128,6 +129,8 @@ export class LiveView {
       this.map.triggerRepaint();
       return;
     }
+    // User Timing marks: bench:map splits the first render by them.
+    if (!this.frame) performance.mark('fleetlake:first-live-frame');
     if (message.idsFrom === 0) this.ids = [...message.ids];
     else this.ids.push(...message.ids);
     this.frame = message;

@@ -35,6 +35,7 @@ void districtsAsked.then(() => live.follow(), () => undefined);
 map.on('load', () => start().catch(reportFailure));
 
 async function start(): Promise<void> {
+  performance.mark('fleetlake:map-loaded');
   addFleetLayers(map);
   live.attach('replay');
   addTrackLayer(map, 'track');
