@@ -24,8 +24,8 @@ const SLOW = { timeout: 20_000 };
 interface FleetlakeWindow {
   fleetlake: {
     map: import('maplibre-gl').Map;
-    live: { vehicles: Map<string, LivePosition> };
-    ask: { ring: [number, number][] | undefined };
+    live: { drawnIds(): string[]; vehicle(id: string): LivePosition | undefined };
+    ask: { ring: [number, number][] | undefined; selected: string | undefined };
   };
 }
 type PageWindow = Window & FleetlakeWindow;
@@ -83,8 +83,9 @@ describe('the map page in Chromium', () => {
       () =>
         page.evaluate((n) => {
           const { map, live } = (window as unknown as PageWindow).fleetlake ?? {};
-          if (!map || live.vehicles.size !== n || !map.loaded()) return undefined;
-          const rendered = map.queryRenderedFeatures({ layers: ['vehicles'] }).map((f) => f.properties.vehicle_id as string);
+          if (!map?.loaded()) return undefined;
+          // The vehicles the WebGL layer drew in its last frame.
+          const rendered = live.drawnIds();
           return rendered.length === n ? rendered.sort() : undefined;
         }, latest.vehicles.length),
       30_000,
@@ -95,11 +96,11 @@ describe('the map page in Chromium', () => {
     await shot('1-live');
 
     const target = await page.evaluate(() => {
-      const { map } = (window as unknown as PageWindow).fleetlake;
-      const [feature] = map.queryRenderedFeatures({ layers: ['vehicles'] });
-      const point = map.project((feature!.geometry as GeoJSON.Point).coordinates as [number, number]);
+      const { map, live } = (window as unknown as PageWindow).fleetlake;
+      const vehicle = live.vehicle(live.drawnIds()[0]!)!;
+      const point = map.project([vehicle.lon, vehicle.lat]);
       const box = map.getCanvas().getBoundingClientRect();
-      return { id: feature!.properties.vehicle_id as string, x: box.left + point.x, y: box.top + point.y };
+      return { id: vehicle.vehicle_id, x: box.left + point.x, y: box.top + point.y };
     });
     await page.mouse.click(target.x, target.y);
     const popup = page.locator('.vehicle-info');
@@ -108,9 +109,27 @@ describe('the map page in Chromium', () => {
     await shot('2-vehicle');
   });
 
+  /** A closed period of stored positions, set by the first area query. */
+  let fromMs: number;
+  let toMs: number;
+  const areaQuery = (area: unknown) =>
+    api<{ vehicles: { vehicle_id: string }[] }>('/v1/area-query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ area, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), moving_only: false, limit: 10_000 }),
+    });
+  const listedOn = (target: Page) => target.locator('#results tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.vehicle!));
+  /** Tab until the element with this id has the focus. */
+  const tabTo = async (target: Page, id: string) => {
+    for (let i = 0; i < 100; i++) {
+      if ((await target.evaluate(() => document.activeElement?.id)) === id) return;
+      await target.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached #${id}`);
+  };
+  const answered = (target: Page) => until(() => target.evaluate(() => (document.getElementById('stats')!.textContent!.includes('rows read') ? true : undefined)), 30_000, () => 'no answer');
+
   describe('asking the lake', () => {
-    let fromMs: number;
-    let toMs: number;
     let listed: string[];
     let drawn: [number, number][];
 
@@ -144,11 +163,7 @@ describe('the map page in Chromium', () => {
       await until(() => page.evaluate(() => (document.querySelectorAll('#results tbody tr').length > 0 ? true : undefined)), 20_000, () => 'no results listed');
       listed = await page.locator('#results tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.vehicle!));
 
-      const answer = await api<{ vehicles: { vehicle_id: string }[] }>('/v1/area-query', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ area: { type: 'Polygon', coordinates: [ring] }, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), moving_only: false, limit: 10_000 }),
-      });
+      const answer = await areaQuery({ type: 'Polygon', coordinates: [ring] });
       expect(listed.length).toBeGreaterThan(0);
       expect(listed).toEqual(answer.vehicles.map((v) => v.vehicle_id));
       expect(await page.textContent('#stats')).toMatch(new RegExp(`^${listed.length} vehicles · [\\d,]+ rows read in \\d+ ms · [\\d,]+ H3 cells`));
@@ -223,13 +238,54 @@ describe('the map page in Chromium', () => {
       expect(await again.locator('#results tr[aria-selected="true"]').getAttribute('data-vehicle')).toBe(listed[0]);
       await again.close();
     });
+
+    it('draws a polygon with the keyboard alone and lists exactly what POST /v1/area-query gives for it', async () => {
+      await page.evaluate(() => {
+        (document.activeElement as HTMLElement | null)?.blur();
+        document.getElementById('stats')!.textContent = '';
+      });
+      await tabTo(page, 'draw');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => document.activeElement === (window as unknown as PageWindow).fleetlake.map.getCanvas())).toBe(true);
+      // The middle half of the view: a quarter of it left and up from the middle, then round.
+      const corners = [['Shift+ArrowLeft', 'Shift+ArrowUp'], ['Shift+ArrowRight', 'Shift+ArrowRight'], ['Shift+ArrowDown', 'Shift+ArrowDown'], ['Shift+ArrowLeft', 'Shift+ArrowLeft']];
+      for (const keys of corners) {
+        for (const key of keys) await page.keyboard.press(key);
+        await page.keyboard.press('Space');
+      }
+      expect(await page.textContent('#draw-help')).toMatch(/^4 corners; crosshair at/);
+      await shot('7-keyboard-drawing');
+      await page.keyboard.press('Enter');
+      const ring = (await page.evaluate(() => (window as unknown as PageWindow).fleetlake.ask.ring))!;
+      expect(ring).toHaveLength(5);
+      expect(ring[4]).toEqual(ring[0]);
+      // Enter closed the polygon and left the focus on Ask.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('run');
+      await page.keyboard.press('Enter');
+      await answered(page);
+      const drawn = await listedOn(page);
+      expect(drawn.length).toBeGreaterThan(0);
+      expect(drawn).toEqual((await areaQuery({ type: 'Polygon', coordinates: [ring] })).vehicles.map((v) => v.vehicle_id));
+      await shot('8-keyboard-area');
+    });
   });
 
-  it('works by keyboard and at phone size', async () => {
+  it('picks a district and asks by keyboard alone at phone size, listing exactly what POST /v1/area-query gives', async () => {
+    // The busiest district of the period, so the list has something to compare.
+    const { districts } = await api<{ districts: { id: string }[] }>('/v1/districts');
+    let busiest = { id: '', vehicles: [] as string[] };
+    for (const d of districts) {
+      const vehicles = (await areaQuery({ district_id: d.id })).vehicles.map((v) => v.vehicle_id);
+      if (vehicles.length > busiest.vehicles.length) busiest = { id: d.id, vehicles };
+    }
+    expect(busiest.vehicles.length).toBeGreaterThan(0);
+
     const phone = await browser.context.newPage();
     watchConsole(phone, consoleErrors);
     await phone.setViewportSize({ width: 390, height: 844 });
-    await phone.goto(`${apiUrl}/map`);
+    // The period comes in the link; everything else by keyboard.
+    const input = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+    await phone.goto(`${apiUrl}/map?from=${input(fromMs)}&to=${input(toMs)}&moving=0`);
     await expect.poll(() => phone.textContent('#live-status'), { timeout: 30_000 }).toContain('vehicles live');
     // Each part of a date-time field takes a Tab of its own.
     const reached: string[] = [];
@@ -238,11 +294,16 @@ describe('the map page in Chromium', () => {
       reached.push(await phone.evaluate(() => document.activeElement?.id ?? ''));
     }
     expect(reached).toEqual(expect.arrayContaining(['district', 'draw', 'from', 'to', 'moving', 'run']));
-    await phone.selectOption('#district', 'd06');
-    await phone.keyboard.press('Tab');
-    await phone.locator('#run').press('Enter');
-    await until(() => phone.evaluate(() => (document.getElementById('stats')!.textContent!.includes('rows read') ? true : undefined)), 20_000, () => 'no answer by keyboard');
-    await shot('7-phone', phone);
+    await tabTo(phone, 'district');
+    for (let i = 0; i <= districts.length && (await phone.inputValue('#district')) !== busiest.id; i++) await phone.keyboard.press('ArrowDown');
+    expect(await phone.inputValue('#district')).toBe(busiest.id);
+    await tabTo(phone, 'run');
+    await phone.keyboard.press('Enter');
+    await answered(phone);
+    expect(await listedOn(phone)).toEqual(busiest.vehicles);
+    await shot('9-phone-district', phone);
+    await phone.locator('#results').scrollIntoViewIfNeeded();
+    await shot('9b-phone-results', phone);
     await phone.close();
   });
 
@@ -296,7 +357,7 @@ describe('the map page with API keys required', () => {
     expect(await page.textContent('#key-reason')).toBe(
       '401 (a key is needed): send an API key as Authorization: Bearer <key> (fleetlake keys create makes one) (API_UNAUTHORIZED).',
     );
-    await shot('8-key-prompt');
+    await shot('10-key-prompt');
 
     // The districts need read, which this key has; the live stream needs live.
     await page.fill('#key-input', keys.readOnly);
@@ -305,7 +366,7 @@ describe('the map page with API keys required', () => {
       '403 (this key may not do that): this API key lacks the live scope that GET /v1/live needs: create a key with --scopes live (API_FORBIDDEN).',
     );
     expect(await page.locator('#key-dialog').isVisible()).toBe(false);
-    await shot('9-forbidden');
+    await shot('11-forbidden');
 
     for (let i = 0; i < RATE_LIMIT; i++) {
       expect((await fetch(`${url}/v1/districts`, { headers: { authorization: `Bearer ${keys.busy}` } })).status).toBe(200);

@@ -146,7 +146,7 @@ describe('query API endpoints', () => {
     expect((await get(`/v1/heatmap?${period}&limit=2`)).json()).toMatchObject({ truncated: true });
   });
 
-  it('GET /map serves the page with its settings, and the script, styles and MapLibre worker it loads, from the project\'s own files', async () => {
+  it('GET /map serves the page with its settings, and the script, styles, live-stream worker and MapLibre worker it loads, from the project\'s own files', async () => {
     const page = await get('/map');
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     const config = JSON.parse(/<script id="page-config" type="application\/json">(.*?)<\/script>/.exec(page.body)![1]!) as Record<string, unknown>;
@@ -155,6 +155,10 @@ describe('query API endpoints', () => {
     const script = await get('/map/app.js');
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(script.body).toContain('/map/maplibre-gl-worker.mjs');
+    expect(script.body).toContain('/map/live-worker.js');
+    const worker = await get('/map/live-worker.js');
+    expect(worker.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(worker.body).toContain('snapshot');
     expect((await get('/map/app.css')).body).toContain('.maplibregl-map');
     expect((await get('/map/maplibre-gl-worker.mjs')).statusCode).toBe(200);
   });

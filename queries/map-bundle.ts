@@ -7,6 +7,8 @@ const MAPLIBRE_CSS = fileURLToPath(import.meta.resolve('maplibre-gl/dist/maplibr
 
 export interface MapBundle {
   readonly script: string;
+  /** The worker that parses the live stream off the page's main thread (map/client/live-worker.ts). */
+  readonly liveWorker: string;
   readonly css: string;
 }
 
@@ -29,9 +31,11 @@ export function mapBundle(): Promise<MapBundle> {
 async function buildBundle(): Promise<MapBundle> {
   const [result, maplibreCss, ownCss] = await Promise.all([
     build({
-      entryPoints: [`${CLIENT}main.ts`],
+      entryPoints: { app: `${CLIENT}main.ts`, 'live-worker': `${CLIENT}live-worker.ts` },
       bundle: true,
       write: false,
+      // Not written (write: false); esbuild names the outputs from it.
+      outdir: 'map-bundle',
       format: 'esm',
       target: 'es2022',
       minify: true,
@@ -41,7 +45,10 @@ async function buildBundle(): Promise<MapBundle> {
     readFile(MAPLIBRE_CSS, 'utf8'),
     readFile(`${CLIENT}map.css`, 'utf8'),
   ]);
-  const [script] = result.outputFiles;
-  if (!script) throw new Error('esbuild produced no output for map/client/main.ts');
-  return { script: script.text, css: `${maplibreCss}\n${ownCss}` };
+  const output = (name: string) => {
+    const file = result.outputFiles.find((f) => f.path.endsWith(`/map-bundle/${name}.js`));
+    if (!file) throw new Error(`esbuild produced no ${name}.js from map/client`);
+    return file.text;
+  };
+  return { script: output('app'), liveWorker: output('live-worker'), css: `${maplibreCss}\n${ownCss}` };
 }

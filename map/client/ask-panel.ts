@@ -202,7 +202,8 @@ export class AskPanel {
     byId('stats').dataset.track = `${vehicleId}:${coords.length}`;
   }
 
-  private drawArea(): void {
+  /** The chosen district or polygon on the map. */
+  drawArea(): void {
     const district = this.districts.find((d) => d.id === byId<HTMLSelectElement>('district').value);
     const geometry = district
       ? { type: 'MultiPolygon' as const, coordinates: district.polygons }

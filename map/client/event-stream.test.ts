@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readEventStream, type StreamEvent } from './event-stream.ts';
+import { EventStreamParser } from './event-stream.ts';
 
-describe('readEventStream', () => {
-  it('gives named events with their data, across chunk boundaries, skipping comments and retry lines', async () => {
+describe('EventStreamParser', () => {
+  it('gives named events with their data, across chunk boundaries, skipping comments and retry lines', () => {
     const text = 'retry: 2000\n\nevent: snapshot\ndata: {"positions":[]}\n\n: still here\n\nevent: changes\ndata: {"a":\ndata: 1}\n\ndata: plain\n\n';
-    const bytes = new TextEncoder().encode(text);
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let i = 0; i < bytes.length; i += 7) controller.enqueue(bytes.subarray(i, i + 7));
-        controller.close();
-      },
-    });
-    const events: StreamEvent[] = [];
-    await readEventStream(body, (event) => events.push(event));
+    const parser = new EventStreamParser();
+    const events = [];
+    for (let i = 0; i < text.length; i += 7) events.push(...parser.push(text.slice(i, i + 7)));
     expect(events).toEqual([
       { event: 'snapshot', data: '{"positions":[]}' },
       { event: 'changes', data: '{"a":\n1}' },

@@ -4,24 +4,28 @@ export interface StreamEvent {
 }
 
 /**
- * Server-Sent Events read with fetch() rather than EventSource, because
- * EventSource cannot send the Authorization header an API key needs.
- * Resolves when the stream ends.
+ * Server-Sent Events parsed from text as it arrives, chunk by chunk. The page
+ * reads the stream with fetch() rather than EventSource, because EventSource
+ * cannot send the Authorization header an API key needs, and parses it in a
+ * worker (live-worker.ts).
  */
-export async function readEventStream(body: ReadableStream<Uint8Array>, onEvent: (event: StreamEvent) => void): Promise<void> {
-  const reader = body.pipeThrough(new TextDecoderStream() as ReadableWritablePair<string, Uint8Array>).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
+export class EventStreamParser {
+  private buffer = '';
+
+  /** The events this text completes, in order. */
+  push(text: string): StreamEvent[] {
+    // A snapshot of ten thousand vehicles comes in dozens of chunks: look for its end only in what is new.
+    let from = Math.max(0, this.buffer.length - 1);
+    this.buffer += text;
+    const events: StreamEvent[] = [];
     let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const parsed = parseBlock(block);
-      if (parsed) onEvent(parsed);
+    while ((end = this.buffer.indexOf('\n\n', from)) >= 0) {
+      const parsed = parseBlock(this.buffer.slice(0, end));
+      this.buffer = this.buffer.slice(end + 2);
+      from = 0;
+      if (parsed) events.push(parsed);
     }
+    return events;
   }
 }
 

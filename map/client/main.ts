@@ -5,12 +5,14 @@ import { apiJson, reportFailure } from './api.ts';
 import { AskPanel } from './ask-panel.ts';
 import { byId, shortTime } from './dom.ts';
 import { boxOf, labelPoint, type MultiPolygon, type Position } from './geometry.ts';
+import { KeyboardDraw } from './keyboard-draw.ts';
 import { district, LiveView, renderDistrictCounts, type District } from './live-view.ts';
-import { addFleetLayers, legendHtml, offlineStyle, setData, VEHICLE_LAYERS } from './map-layers.ts';
+import { addFleetLayers, legendHtml, offlineStyle, setData } from './map-layers.ts';
 import { drawGrid, drawHeatmap } from './overlays.ts';
 import { readPageConfig } from './page-config.ts';
 import { ReplayPlayer } from './replay-player.ts';
 import { replayTrack } from './replay-position.ts';
+import { addTrackLayer, drawnResultTracks } from './track-layer.ts';
 import { decodeState, encodeState } from './url-state.ts';
 
 const config = readPageConfig();
@@ -20,11 +22,24 @@ const map = new MapLibreMap({ container: 'map', style: config.styleUrl || offlin
 map.addControl(new NavigationControl({ showCompass: true }), 'top-left');
 byId('legend').innerHTML = legendHtml();
 
+/**
+ * The districts and then the live stream are asked for at once, while MapLibre loads: the first render of the
+ * fleet waits for neither the map nor the districts. The stream waits for the districts' answer so that one key
+ * prompt serves both, and a refusal of the stream is not cleared from the banner by the districts' success.
+ */
+const districtsAsked = apiJson<{ districts: { id: string; name: string; geometry: { coordinates: MultiPolygon } }[] }>('/v1/districts');
+const live = new LiveView(map, config.staleAfterMs);
+// A failure to get the districts is start()'s to report.
+void districtsAsked.then(() => live.follow(), () => undefined);
+
 map.on('load', () => start().catch(reportFailure));
 
 async function start(): Promise<void> {
+  performance.mark('fleetlake:map-loaded');
   addFleetLayers(map);
-  const answer = await apiJson<{ districts: { id: string; name: string; geometry: { coordinates: MultiPolygon } }[] }>('/v1/districts');
+  live.attach('replay');
+  addTrackLayer(map, 'track');
+  const answer = await districtsAsked;
   const districts = answer.districts.map((d) => district(d.id, d.name, d.geometry.coordinates));
   setData(map, 'districts', {
     type: 'FeatureCollection',
@@ -38,11 +53,10 @@ async function start(): Promise<void> {
     stateChanged: () => history.replaceState(null, '', `/map${encodeState(ask.state())}`),
   });
   const replay = new ReplayPlayer(map);
-  const live = new LiveView(map, districts, config.staleAfterMs, (counts) => {
+  live.countIn(districts, (counts) => {
     renderDistrictCounts(districts, counts);
     for (const [id, label] of labels) label.textContent = `${districts.find((d) => d.id === id)?.name ?? id} · ${counts.get(id) ?? 0}`;
   });
-  void live.follow();
   setUpDrawing(ask);
   setUpVehicleClicks(live);
   setUpOverlays(ask);
@@ -50,7 +64,7 @@ async function start(): Promise<void> {
   const state = decodeState(location.search);
   ask.applyState(state);
   // Exposed for the browser tests and bench:map, which read what the page holds.
-  Object.assign(window, { fleetlake: { map, live, ask, replay, replayTrack } });
+  Object.assign(window, { fleetlake: { map, live, ask, replay, replayTrack, resultTracksDrawn: () => drawnResultTracks(map) } });
   if (state.district || state.ring) await ask.run();
 }
 
@@ -75,14 +89,38 @@ function fitTo(districts: readonly District[]): void {
   map.fitBounds([box.minLon, box.minLat, box.maxLon, box.maxLat] as LngLatBoundsLike, { padding: 20, duration: 0 });
 }
 
-/** terra-draw's polygon mode: click the corners, click the first again (or press Enter) to close. */
+/**
+ * Draw polygon: with the mouse, terra-draw's polygon mode (click the corners, click the first again or press
+ * Enter to close); pressed from the keyboard, a crosshair the arrow keys steer (keyboard-draw.ts).
+ */
 function setUpDrawing(ask: AskPanel): void {
   const draw = new TerraDraw({ adapter: new TerraDrawMapLibreGLAdapter({ map }), modes: [new TerraDrawPolygonMode(), new TerraDrawRenderMode({ modeName: 'idle', styles: {} })] });
   draw.start();
   draw.setMode('idle');
   const button = byId<HTMLButtonElement>('draw');
-  button.addEventListener('click', () => {
+  const idle = () => {
+    button.textContent = 'Draw polygon';
+  };
+  const keyboard = new KeyboardDraw(
+    map,
+    (ring) => {
+      ask.setRing(ring);
+      // Next: Ask.
+      byId('run').focus();
+    },
+    () => {
+      idle();
+      ask.drawArea();
+    },
+  );
+  button.addEventListener('click', (event) => {
     draw.clear();
+    // A click with no pointer (detail 0) is Enter or Space on the button.
+    if (event.detail === 0) {
+      button.textContent = 'Drawing: keys on the map';
+      keyboard.start();
+      return;
+    }
     draw.setMode('polygon');
     button.textContent = 'Drawing: click the corners, close on the first';
   });
@@ -92,17 +130,26 @@ function setUpDrawing(ask: AskPanel): void {
     ask.setRing(feature.geometry.coordinates[0] as Position[]);
     draw.clear();
     draw.setMode('idle');
-    button.textContent = 'Draw polygon';
+    idle();
   });
 }
 
+/** Pixels from a vehicle's centre that still hit it: a dot is 5 to 9 px across, a thumb is wider. */
+const HIT_RADIUS = 8;
+
 /** A clicked vehicle: who it is, how fast, when last seen, and its last hour as a track. */
 function setUpVehicleClicks(live: LiveView): void {
-  map.on('mouseenter', VEHICLE_LAYERS, () => (map.getCanvas().style.cursor = 'pointer'));
-  map.on('mouseleave', VEHICLE_LAYERS, () => (map.getCanvas().style.cursor = ''));
-  map.on('click', VEHICLE_LAYERS, (event) => {
-    const id = event.features?.[0]?.properties.vehicle_id as string | undefined;
-    const v = id === undefined ? undefined : live.vehicles.get(id);
+  // The hover test runs at most once per display frame, however fast the mouse moves.
+  let hover: { x: number; y: number } | undefined;
+  map.on('mousemove', (event) => {
+    if (hover === undefined) requestAnimationFrame(() => {
+      map.getCanvas().style.cursor = hover && live.nearest(hover, HIT_RADIUS) ? 'pointer' : '';
+      hover = undefined;
+    });
+    hover = event.point;
+  });
+  map.on('click', (event) => {
+    const v = live.nearest(event.point, HIT_RADIUS);
     if (!v) return;
     const body = document.createElement('div');
     body.className = 'vehicle-info';

@@ -4,6 +4,7 @@ import type { AreaVehicle, AskRequest } from './ask-panel.ts';
 import { byId, shortTime } from './dom.ts';
 import { setData } from './map-layers.ts';
 import { positionAt, tracksFromPositions, type AreaPosition, type ReplayTrack } from './replay-position.ts';
+import { showResultTracks } from './track-layer.ts';
 
 /**
  * The replay of an answer: every result vehicle's positions inside the area
@@ -50,12 +51,7 @@ export class ReplayPlayer {
   /** Draws the loaded tracks and the vehicles at the period's start (the benchmark times this). */
   showTracks(tracks: ReplayTrack[]): void {
     this.tracks = tracks;
-    setData(this.map, 'result-tracks', {
-      type: 'FeatureCollection',
-      features: tracks
-        .filter((t) => t.points.length > 1)
-        .map((t) => ({ type: 'Feature', geometry: { type: 'LineString', coordinates: t.points as [number, number][] }, properties: { vehicle_type: t.vehicleType } })),
-    });
+    showResultTracks(this.map, tracks);
     this.slider.disabled = this.playButton.disabled = false;
     this.showAt(Number(this.slider.value));
   }

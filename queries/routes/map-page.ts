@@ -39,6 +39,7 @@ export async function mapPageRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/map', hidden, async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html));
   app.get('/map/app.js', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send((await mapBundle()).script));
+  app.get('/map/live-worker.js', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send((await mapBundle()).liveWorker));
   app.get('/map/app.css', hidden, async (_request, reply) => reply.type('text/css; charset=utf-8').send((await mapBundle()).css));
   app.get('/map/maplibre-gl-worker.mjs', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(createReadStream(MAPLIBRE_WORKER)));
 }
