@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../core/metrics.ts';
 import { backfillMessages } from './backfill.ts';
-import { createVirtualClock } from './clock.ts';
+import { createVirtualClock } from './virtual-clock.ts';
 import { runGenerator } from './run.ts';
 import type { OutgoingMessage, PositionSink } from './sink.ts';
 

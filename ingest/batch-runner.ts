@@ -1,7 +1,7 @@
 import type { Logger } from '../core/logger.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { IngestWriter } from './clickhouse-writer.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { encodeBatch } from './encode-batch.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import type { BatchJournal } from './journal.ts';

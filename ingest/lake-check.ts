@@ -2,7 +2,7 @@ import { queryRows, type ClickHouseClient } from '../core/clickhouse.ts';
 import { FleetlakeError, errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { retryUntilDone, type Backoff } from './retry.ts';
 
 const NEEDED = [TABLES.positions, TABLES.ingestRejects, TABLES.ingestMetrics, TABLES.ingestJournal, TABLES.ingestFileProgress];

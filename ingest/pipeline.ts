@@ -1,6 +1,6 @@
 import type { Logger } from '../core/logger.ts';
 import type { RunBatch } from './batch-runner.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { createPartitionBatcher, type BatchLimits, type CutBatch, type PartitionBatcher } from './partition-batcher.ts';
 import type { SourceMessage, SourceSink, StreamRef } from './types.ts';
 
