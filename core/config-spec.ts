@@ -1,4 +1,5 @@
 import { parseDuration, DURATION_HELP, type Duration } from './duration.ts';
+import { FLEET_DEFAULTS, FLEET_LIMITS } from './fleet-limits.ts';
 import { KAFKA_COMPRESSIONS } from './kafka-codecs.ts';
 import { TOPICS } from './names.ts';
 
@@ -156,13 +157,13 @@ export const CONFIG_SPEC = {
     live_max_vehicles: int('most vehicles GET /v1/live follows', 100_000, 1, 10_000_000, 'FLEETLAKE_MAP_LIVE_MAX_VEHICLES'),
   },
   generator: {
-    vehicles: int('vehicles in the simulated fleet (`fleetlake generate --vehicles`)', 1000, 1, 10_000_000, 'FLEETLAKE_GENERATOR_VEHICLES'),
-    interval: duration('how often each simulated vehicle reports (1s to 1h)', '5s', 'FLEETLAKE_GENERATOR_INTERVAL'),
-    seed: int('generator seed; the same seed gives the same stream byte for byte', 1, 0, 4_294_967_295, 'FLEETLAKE_GENERATOR_SEED'),
+    vehicles: int('vehicles in the simulated fleet (`fleetlake generate --vehicles`)', FLEET_DEFAULTS.vehicles, FLEET_LIMITS.vehicles.min, FLEET_LIMITS.vehicles.max, 'FLEETLAKE_GENERATOR_VEHICLES'),
+    interval: duration('how often each simulated vehicle reports (1s to 1h)', `${FLEET_DEFAULTS.intervalMs / 1000}s`, 'FLEETLAKE_GENERATOR_INTERVAL'),
+    seed: int('generator seed; the same seed gives the same stream byte for byte', FLEET_DEFAULTS.seed, FLEET_LIMITS.seed.min, FLEET_LIMITS.seed.max, 'FLEETLAKE_GENERATOR_SEED'),
     sink: str('where generated positions go: kafka, stdout, null, file:PATH, or a gateway as teltonika://, gt06:// or osmand://HOST:PORT', 'stdout', 'FLEETLAKE_GENERATOR_SINK'),
     districts: str('GeoJSON districts of the simulated city; empty = the built-in Montréal districts', '', 'FLEETLAKE_GENERATOR_DISTRICTS'),
-    cross_district_share: num('share of trips whose destination is outside the vehicle\'s home district', 0.1, 0, 1, 'FLEETLAKE_GENERATOR_CROSS_DISTRICT_SHARE'),
-    gps_noise_m: num('radius of the simulated GPS error, metres', 4, 0, 100, 'FLEETLAKE_GENERATOR_GPS_NOISE_M'),
+    cross_district_share: num('share of trips whose destination is outside the vehicle\'s home district', FLEET_DEFAULTS.crossDistrictShare, 0, 1, 'FLEETLAKE_GENERATOR_CROSS_DISTRICT_SHARE'),
+    gps_noise_m: num('radius of the simulated GPS error, metres', FLEET_DEFAULTS.gpsNoiseM, FLEET_LIMITS.gpsNoiseM.min, FLEET_LIMITS.gpsNoiseM.max, 'FLEETLAKE_GENERATOR_GPS_NOISE_M'),
     compression: oneOf('compression of generated Kafka batches (every one is read by ingest); lz4 costs the least CPU end to end (bench:codecs)', 'lz4', KAFKA_COMPRESSIONS, 'FLEETLAKE_GENERATOR_COMPRESSION'),
   },
   gateway: {

@@ -1,5 +1,6 @@
 import { loadDistricts, type District } from '../core/districts.ts';
 import { FleetlakeError } from '../core/errors.ts';
+import { FLEET_DEFAULTS, FLEET_LIMITS } from '../core/fleet-limits.ts';
 import { checkMix, DEFAULT_MIX, type FleetMix, type VehicleType } from './vehicle-types.ts';
 
 /** Opt-in faults, so ingest can be exercised. All shares are of messages, 0 = off. */
@@ -52,17 +53,6 @@ export interface ResolvedFleetOptions {
   readonly lateShare: number;
   readonly malformedShare: number;
 }
-
-/** Allowed ranges, shared by the library checks and the CLI's flag errors. */
-export const FLEET_LIMITS = {
-  vehicles: { min: 1, max: 10_000_000 },
-  seed: { min: 0, max: 4_294_967_295 },
-  intervalMs: { min: 1000, max: 3_600_000 },
-  instances: { min: 1, max: 10_000 },
-  gpsNoiseM: { min: 0, max: 100 },
-} as const;
-
-export const FLEET_DEFAULTS = { intervalMs: 5000, crossDistrictShare: 0.1, gpsNoiseM: 4 } as const;
 
 let builtInDistricts: readonly District[] | undefined;
 

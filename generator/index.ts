@@ -3,14 +3,13 @@ export { backfillMessages } from './backfill.ts';
 export { createFleetEngine, type FleetEngine, type FleetStats } from './engine.ts';
 export {
   defaultDistricts,
-  FLEET_DEFAULTS,
-  FLEET_LIMITS,
   resolveFleetOptions,
   type BackfillOptions,
   type FaultOptions,
   type FleetOptions,
   type ResolvedFleetOptions,
 } from './fleet-options.ts';
+export { FLEET_DEFAULTS, FLEET_LIMITS } from '../core/fleet-limits.ts';
 export { MALFORMED_KINDS, type MalformedKind } from './malformed.ts';
 export { reportJitterMs } from './motion-limits.ts';
 export { fleetRoster, type RosterEntry } from './roster.ts';
