@@ -96,8 +96,8 @@ export function resolveFleetOptions(options: FleetOptions): ResolvedFleetOptions
   };
 }
 
-/** Checks a backfill period. */
-export function checkPeriod(fromMs: number, toMs: number): void {
+/** Checks a backfill period given in milliseconds (the API checks request periods with queries/time-range.ts). */
+export function checkBackfillPeriod(fromMs: number, toMs: number): void {
   if (!Number.isInteger(fromMs)) throw bad(`fromMs must be a whole number of milliseconds, not ${fromMs}`);
   if (!(toMs > fromMs)) throw bad(`toMs (${toMs}) must be after fromMs (${fromMs})`);
 }
