@@ -39,4 +39,12 @@ describe('in-process source', () => {
     expect(summary.rows).toBe(messages.length);
     expect(await storedChecksums(lake.ch.client)).toEqual(expectedChecksums(messages.map((m) => m.value)));
   });
+
+  it('refuses positions pushed after end(), with a code and what to do', async () => {
+    const source = createInProcessSource({ capacity: 10, partitions: 1 });
+    source.end();
+    await expect(source.push([{ key: 'v-1', value: '{}' }])).rejects.toThrow(
+      expect.objectContaining({ code: 'INGEST_SOURCE_ENDED', message: expect.stringContaining('push everything before end()') }),
+    );
+  });
 });

@@ -42,9 +42,7 @@ export async function waitForLake(client: ClickHouseClient, location: string, op
   if (failed > 0) logger.info({ lake: location, failures: failed }, 'ClickHouse answers again; starting');
   const missing = NEEDED.filter((t) => !answer.value.some((p) => p.table === t));
   if (missing.length > 0) {
-    throw new FleetlakeError('INGEST_LAKE_NOT_READY', {
-      detail: `the lake at ${location} has no ${missing.join(', ')}: run 'fleetlake migrate' first`,
-    });
+    throw new FleetlakeError('INGEST_LAKE_NOT_READY', { location, missing: missing.join(', ') });
   }
   return true;
 }

@@ -85,6 +85,7 @@ describe('createQueryRunner', () => {
   it('refuses parameters that do not match the file\'s placeholders', async () => {
     const runner = createQueryRunner({ client: fakeClient([]), queries, budgetMs: 1000, setReadonly: true });
     await expect(runner.all('district-get', { district: 'd01' })).rejects.toThrow(/district-get\.sql takes \{district_id\} but was given \{district\}/);
+    await expect(runner.all('district-get', { district: 'd01' })).rejects.toThrow(expect.objectContaining({ code: 'NAMED_QUERY_PARAMS', message: expect.stringContaining('pass exactly the placeholders the file declares') }));
   });
 });
 
