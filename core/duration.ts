@@ -21,9 +21,12 @@ const UNIT_MS: Record<DurationUnit, number> = {
 
 export const DURATION_HELP = 'a number followed by ms, s, m, h, d, w or y (e.g. 5s, 30d, 7y)';
 
+/** What a duration looks like; schemas that check one (core/config-field.ts) use the same pattern. */
+export const DURATION_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w|y)\s*$/;
+
 /** Returns undefined when `text` is not a duration, so callers can word their own error. */
 export function parseDuration(text: string): Duration | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w|y)\s*$/.exec(text);
+  const match = DURATION_PATTERN.exec(text);
   if (!match) return undefined;
   const value = Number(match[1]);
   const unit = match[2] as DurationUnit;
