@@ -1,6 +1,7 @@
 import { FormatRegistry, Type, type StaticDecode, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DURATION_HELP, DURATION_PATTERN, parseDuration, type Duration } from './duration.ts';
+import { allowedText } from './schema-text.ts';
 
 /**
  * One configuration key. Its TypeBox schema both checks a value and gives the
@@ -60,11 +61,15 @@ export const optionalUrl = (doc: string, env: string, emptyMeans = 'the embedded
     doc, default: undefined, env, allowed: `an http:// or https:// URL, or empty for ${emptyMeans}`,
   });
 
-export const int = (doc: string, def: number, min: number, max: number, env?: string) =>
-  field(Type.Integer({ minimum: min, maximum: max }), numberFromText, { doc, default: def, env, allowed: `a whole number from ${min} to ${max}` });
+export const int = (doc: string, def: number, min: number, max: number, env?: string) => {
+  const schema = Type.Integer({ minimum: min, maximum: max });
+  return field(schema, numberFromText, { doc, default: def, env, allowed: allowedText(schema) });
+};
 
-export const num = (doc: string, def: number, min: number, max: number, env?: string) =>
-  field(Type.Number({ minimum: min, maximum: max }), numberFromText, { doc, default: def, env, allowed: `a number from ${min} to ${max}` });
+export const num = (doc: string, def: number, min: number, max: number, env?: string) => {
+  const schema = Type.Number({ minimum: min, maximum: max });
+  return field(schema, numberFromText, { doc, default: def, env, allowed: allowedText(schema) });
+};
 
 const DURATION = Type.Transform(Type.String({ pattern: DURATION_PATTERN.source }))
   .Decode((text): Duration => parseDuration(text)!)
@@ -89,6 +94,8 @@ export const identifier = (doc: string, env: string) =>
     doc, default: '', env, allowed: 'a ClickHouse identifier (letters, digits, _; not starting with a digit), or empty',
   });
 
-export const oneOf = <const T extends string>(doc: string, def: T, values: readonly T[], env?: string): FieldSpec<T> =>
+export const oneOf = <const T extends string>(doc: string, def: T, values: readonly T[], env?: string): FieldSpec<T> => {
   // TypeBox types a union built from a tuple; from a list it needs telling that its values are the list's.
-  field(Type.Union(values.map((value) => Type.Literal(value))) as TSchema & { static: T }, asIs, { doc, default: def, env, allowed: `one of ${values.join(', ')}` });
+  const schema = Type.Union(values.map((value) => Type.Literal(value))) as TSchema & { static: T };
+  return field(schema, asIs, { doc, default: def, env, allowed: allowedText(schema) });
+};
