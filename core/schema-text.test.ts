@@ -8,6 +8,8 @@ describe('allowedText', () => {
     expect(allowedText(Type.Number({ minimum: 0, exclusiveMaximum: 1 }))).toBe('a number from 0 to below 1');
     expect(allowedText(Type.Number({ minimum: 0, maximum: 100, unit: 'metres' }))).toBe('a number of metres from 0 to 100');
     expect(allowedText(Type.Union([Type.Literal('a'), Type.Literal('b')]))).toBe('one of a, b');
+    expect(allowedText(Type.Number({ exclusiveMinimum: 0, maximum: 24 }))).toBe('a number more than 0 and at most 24');
+    expect(allowedText(Type.Number({ exclusiveMinimum: 0 }))).toBe('a number more than 0');
   });
 });
 

@@ -9,8 +9,14 @@ import { Value } from '@sinclair/typebox/value';
 export function allowedText(schema: TSchema): string {
   if (schema.type === 'integer' || schema.type === 'number') {
     const kind = `${schema.type === 'integer' ? 'a whole number' : 'a number'}${typeof schema.unit === 'string' ? ` of ${schema.unit}` : ''}`;
-    const low = typeof schema.minimum === 'number' ? ` from ${schema.minimum}` : '';
-    const high = typeof schema.exclusiveMaximum === 'number' ? ` to below ${schema.exclusiveMaximum}` : typeof schema.maximum === 'number' ? ` to ${schema.maximum}` : '';
+    const above = typeof schema.exclusiveMinimum === 'number';
+    const low = above ? ` more than ${schema.exclusiveMinimum}` : typeof schema.minimum === 'number' ? ` from ${schema.minimum}` : '';
+    const high =
+      typeof schema.exclusiveMaximum === 'number'
+        ? `${above ? ' and' : ' to'} below ${schema.exclusiveMaximum}`
+        : typeof schema.maximum === 'number'
+          ? `${above ? ' and at most' : ' to'} ${schema.maximum}`
+          : '';
     return `${kind}${low}${high}`;
   }
   if (schema[Kind] === 'Union' && Array.isArray(schema.anyOf) && schema.anyOf.every((s: TSchema) => 'const' in s)) {
