@@ -73,7 +73,7 @@ describe('loadConfig', () => {
 
   it('refuses a hot period that is not shorter than the retention', () => {
     expect(() => loadConfig({ env: { FLEETLAKE_RETENTION_HOT: '8y' }, cwd: emptyDir() })).toThrow(
-      'config: retention.hot = 8y must be shorter than retention.delete_after = 7y',
+      'config: retention.hot = 8y must be shorter than retention.delete_after = 7y: shorten the hot period (FLEETLAKE_RETENTION_HOT) or keep positions longer (FLEETLAKE_RETENTION_DELETE_AFTER)',
     );
   });
 
