@@ -84,7 +84,7 @@ export function ensureKafka(env: NodeJS.ProcessEnv = process.env, version = kafk
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (result.status !== 0) {
-    throw new FleetlakeError('JAVA_MISSING', { detail: `fetching Kafka ${version} with Maven failed (exit ${result.status}); see the Maven output above` });
+    throw new FleetlakeError('JAVA_MISSING', { detail: `fetching Kafka ${version} with Maven failed (exit ${result.status}); the Maven output above says why (often no access to Maven Central): fix that, or point KAFKA_BROKERS at a running Kafka/Redpanda` });
   }
   // Renamed into place only when complete, so an interrupted download is never mistaken for a cache.
   renameSync(staging, libs);

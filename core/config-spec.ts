@@ -1,82 +1,16 @@
-import { parseDuration, DURATION_HELP, type Duration } from './duration.ts';
+import { brokerList, duration, identifier, int, num, oneOf, optionalUrl, str, type FieldSpec } from './config-field.ts';
+import { FLEET_DEFAULTS, FLEET_LIMITS } from './fleet-limits.ts';
 import { KAFKA_COMPRESSIONS } from './kafka-codecs.ts';
 import { TOPICS } from './names.ts';
 
+export type { FieldSpec } from './config-field.ts';
+
 /**
  * Every configuration key fleetlake accepts, in one place: its default, the
- * environment variable that overrides it, how it is parsed and what is allowed.
- * `fleetlake.yaml` mirrors this shape (sections and snake_case keys).
+ * environment variable that overrides it, its schema (core/config-field.ts:
+ * the check and the type) and what is allowed. `fleetlake.yaml` mirrors this
+ * shape (sections and snake_case keys).
  */
-export interface FieldSpec<T> {
-  readonly default: T;
-  readonly env?: string;
-  readonly allowed: string;
-  readonly doc: string;
-  /** Returns the parsed value, or undefined when the input is not allowed. */
-  readonly parse: (raw: unknown) => T | undefined;
-}
-
-const str = (doc: string, def: string, env?: string): FieldSpec<string> => ({
-  default: def, env, doc, allowed: 'a string',
-  parse: (raw) => (typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined),
-});
-
-const optionalUrl = (doc: string, env: string, emptyMeans = 'the embedded engine'): FieldSpec<string | undefined> => ({
-  default: undefined, env, doc, allowed: `an http:// or https:// URL, or empty for ${emptyMeans}`,
-  parse: (raw) => {
-    if (raw === undefined || raw === null || raw === '') return undefined;
-    if (typeof raw !== 'string') return undefined;
-    try {
-      const url = new URL(raw);
-      return url.protocol === 'http:' || url.protocol === 'https:' ? raw : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-});
-
-const int = (doc: string, def: number, min: number, max: number, env?: string): FieldSpec<number> => ({
-  default: def, env, doc, allowed: `a whole number from ${min} to ${max}`,
-  parse: (raw) => {
-    const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-    return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? n : undefined;
-  },
-});
-
-const num = (doc: string, def: number, min: number, max: number, env?: string): FieldSpec<number> => ({
-  default: def, env, doc, allowed: `a number from ${min} to ${max}`,
-  parse: (raw) => {
-    const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-    return typeof n === 'number' && Number.isFinite(n) && n >= min && n <= max ? n : undefined;
-  },
-});
-
-const duration = (doc: string, def: string, env?: string): FieldSpec<Duration> => ({
-  default: parseDuration(def) as Duration, env, doc, allowed: DURATION_HELP,
-  parse: (raw) => (typeof raw === 'string' ? parseDuration(raw) : undefined),
-});
-
-const brokerList = (doc: string, env: string): FieldSpec<string[]> => ({
-  default: [], env, doc, allowed: 'host:port, or a comma-separated list (YAML: a list) of them',
-  parse: (raw) => {
-    const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
-    if (!items) return undefined;
-    const brokers = items.map((b) => (typeof b === 'string' ? b.trim() : '')).filter((b) => b !== '');
-    return brokers.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)) ? brokers : undefined;
-  },
-});
-
-/** An unquoted ClickHouse identifier (it is written into DDL), or empty for "none". */
-const identifier = (doc: string, env: string): FieldSpec<string> => ({
-  default: '', env, doc, allowed: 'a ClickHouse identifier (letters, digits, _; not starting with a digit), or empty',
-  parse: (raw) => (typeof raw === 'string' && /^([A-Za-z_][A-Za-z0-9_]*)?$/.test(raw) ? raw : undefined),
-});
-
-const oneOf = <T extends string>(doc: string, def: T, values: readonly T[], env?: string): FieldSpec<T> => ({
-  default: def, env, doc, allowed: `one of ${values.join(', ')}`,
-  parse: (raw) => (typeof raw === 'string' && (values as readonly string[]).includes(raw) ? (raw as T) : undefined),
-});
-
 export const CONFIG_SPEC = {
   clickhouse: {
     url: optionalUrl('ClickHouse server HTTP URL; unset runs the embedded engine (chDB)', 'CLICKHOUSE_URL'),
@@ -156,13 +90,13 @@ export const CONFIG_SPEC = {
     live_max_vehicles: int('most vehicles GET /v1/live follows', 100_000, 1, 10_000_000, 'FLEETLAKE_MAP_LIVE_MAX_VEHICLES'),
   },
   generator: {
-    vehicles: int('vehicles in the simulated fleet (`fleetlake generate --vehicles`)', 1000, 1, 10_000_000, 'FLEETLAKE_GENERATOR_VEHICLES'),
-    interval: duration('how often each simulated vehicle reports (1s to 1h)', '5s', 'FLEETLAKE_GENERATOR_INTERVAL'),
-    seed: int('generator seed; the same seed gives the same stream byte for byte', 1, 0, 4_294_967_295, 'FLEETLAKE_GENERATOR_SEED'),
+    vehicles: int('vehicles in the simulated fleet (`fleetlake generate --vehicles`)', FLEET_DEFAULTS.vehicles, FLEET_LIMITS.vehicles.min, FLEET_LIMITS.vehicles.max, 'FLEETLAKE_GENERATOR_VEHICLES'),
+    interval: duration('how often each simulated vehicle reports (1s to 1h)', `${FLEET_DEFAULTS.intervalMs / 1000}s`, 'FLEETLAKE_GENERATOR_INTERVAL'),
+    seed: int('generator seed; the same seed gives the same stream byte for byte', FLEET_DEFAULTS.seed, FLEET_LIMITS.seed.min, FLEET_LIMITS.seed.max, 'FLEETLAKE_GENERATOR_SEED'),
     sink: str('where generated positions go: kafka, stdout, null, file:PATH, or a gateway as teltonika://, gt06:// or osmand://HOST:PORT', 'stdout', 'FLEETLAKE_GENERATOR_SINK'),
     districts: str('GeoJSON districts of the simulated city; empty = the built-in Montréal districts', '', 'FLEETLAKE_GENERATOR_DISTRICTS'),
-    cross_district_share: num('share of trips whose destination is outside the vehicle\'s home district', 0.1, 0, 1, 'FLEETLAKE_GENERATOR_CROSS_DISTRICT_SHARE'),
-    gps_noise_m: num('radius of the simulated GPS error, metres', 4, 0, 100, 'FLEETLAKE_GENERATOR_GPS_NOISE_M'),
+    cross_district_share: num('share of trips whose destination is outside the vehicle\'s home district', FLEET_DEFAULTS.crossDistrictShare, 0, 1, 'FLEETLAKE_GENERATOR_CROSS_DISTRICT_SHARE'),
+    gps_noise_m: num('radius of the simulated GPS error, metres', FLEET_DEFAULTS.gpsNoiseM, FLEET_LIMITS.gpsNoiseM.min, FLEET_LIMITS.gpsNoiseM.max, 'FLEETLAKE_GENERATOR_GPS_NOISE_M'),
     compression: oneOf('compression of generated Kafka batches (every one is read by ingest); lz4 costs the least CPU end to end (bench:codecs)', 'lz4', KAFKA_COMPRESSIONS, 'FLEETLAKE_GENERATOR_COMPRESSION'),
   },
   gateway: {
@@ -186,9 +120,6 @@ export const CONFIG_SPEC = {
     level: oneOf('log level', 'info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'FLEETLAKE_LOG_LEVEL'),
   },
 } as const;
-
-/** Helpers for sections declared in other files of this module. */
-export const fields = { str, int, num, duration, oneOf, brokerList, optionalUrl };
 
 type Section = Record<string, FieldSpec<unknown>>;
 type SectionValues<S extends Section> = { readonly [K in keyof S]: S[K] extends FieldSpec<infer T> ? T : never };

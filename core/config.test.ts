@@ -44,6 +44,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { CLICKHOUSE_URL: 'ftp://x' }, cwd: emptyDir() })).toThrow(/clickhouse\.url = "ftp:\/\/x".*http:\/\/ or https:\/\/ URL/);
   });
 
+  it('reads environment text into the schema\'s type, and refuses what the schema does not allow instead of rounding it', () => {
+    const config = loadConfig({ env: { FLEETLAKE_INGEST_BATCH_ROWS: ' 700 ', KAFKA_BROKERS: 'a:9092, b:9093', FLEETLAKE_INGEST_BATCH_MAX_WAIT: '50ms', CLICKHOUSE_URL: 'http://ch:8123' }, cwd: emptyDir() });
+    expect([config.ingest.batch_rows, config.kafka.brokers, config.ingest.batch_max_wait.ms, config.clickhouse.url]).toEqual([700, ['a:9092', 'b:9093'], 50, 'http://ch:8123']);
+    expect(() => loadConfig({ env: { FLEETLAKE_INGEST_BATCH_ROWS: '5.5' }, cwd: emptyDir() })).toThrow(
+      'config: ingest.batch_rows = "5.5" (from environment variable FLEETLAKE_INGEST_BATCH_ROWS) is not allowed: expected a whole number from 1 to 10000000',
+    );
+    expect(() => loadConfig({ env: { FLEETLAKE_API_AUTH: 'maybe' }, cwd: emptyDir() })).toThrow('expected one of auto, required, off');
+    expect(() => loadConfig({ env: { FLEETLAKE_GENERATOR_CROSS_DISTRICT_SHARE: 'NaN' }, cwd: emptyDir() })).toThrow('expected a number from 0 to 1');
+    expect(() => loadConfig({ env: { CLICKHOUSE_URL: 'http://[oops' }, cwd: emptyDir() })).toThrow(/clickhouse\.url = "http:\/\/\[oops"/);
+  });
+
   it('refuses unknown sections and keys, listing what is allowed', () => {
     expect(() => loadConfig({ env: {}, cwd: dirWith('clickhouse:\n  ulr: http://x\n') })).toThrow(
       /unknown key "clickhouse\.ulr" .*allowed keys in clickhouse: url, user, password, data_dir/,
@@ -62,7 +73,7 @@ describe('loadConfig', () => {
 
   it('refuses a hot period that is not shorter than the retention', () => {
     expect(() => loadConfig({ env: { FLEETLAKE_RETENTION_HOT: '8y' }, cwd: emptyDir() })).toThrow(
-      'config: retention.hot = 8y must be shorter than retention.delete_after = 7y',
+      'config: retention.hot = 8y must be shorter than retention.delete_after = 7y: shorten the hot period (FLEETLAKE_RETENTION_HOT) or keep positions longer (FLEETLAKE_RETENTION_DELETE_AFTER)',
     );
   });
 

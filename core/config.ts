@@ -104,7 +104,7 @@ function checkCrossFieldRules(config: FleetlakeConfig): void {
   const { hot, delete_after } = config.retention;
   if (hot.ms >= delete_after.ms) {
     throw new FleetlakeError('CONFIG_INVALID', {
-      detail: `config: retention.hot = ${hot.text} must be shorter than retention.delete_after = ${delete_after.text}`,
+      detail: `config: retention.hot = ${hot.text} must be shorter than retention.delete_after = ${delete_after.text}: shorten the hot period (FLEETLAKE_RETENTION_HOT) or keep positions longer (FLEETLAKE_RETENTION_DELETE_AFTER)`,
     });
   }
 }

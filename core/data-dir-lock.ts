@@ -43,13 +43,13 @@ export function lockDataDir(dataDir: string): DataDirLock {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = readOwner(lockPath);
       if (owner?.pid === process.pid) {
-        throw new FleetlakeError('EMBEDDED_DATA_DIR_BUSY', { detail: `embedded data directory ${dir} is already open in this process` });
+        throw new FleetlakeError('EMBEDDED_DATA_DIR_BUSY', { detail: `embedded data directory ${dir} is already open in this process: open it once and share that client (core/clickhouse.ts)` });
       }
       if (owner && isAlive(owner.pid)) throw new DataDirBusyError(dir, owner);
       rmSync(lockPath, { force: true }); // stale: its owner died without releasing it
     }
   }
-  throw new FleetlakeError('EMBEDDED_DATA_DIR_BUSY', { detail: `could not lock embedded data directory ${dir}` });
+  throw new FleetlakeError('EMBEDDED_DATA_DIR_BUSY', { detail: `could not lock embedded data directory ${dir}: another process took ${lockPath} while a stale lock was being cleared; retry, or use another FLEETLAKE_DATA_DIR` });
 }
 
 export class DataDirBusyError extends FleetlakeError {

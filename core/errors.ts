@@ -19,6 +19,7 @@ export const ERROR_CODES = {
       'applied migrations must never be edited: revert the file and add a new migration instead',
   },
   MIGRATION_FAILED: { status: 500, template: 'migration {name} failed: {detail}' },
+  MIGRATION_NOT_CLUSTERABLE: { status: 500, template: 'cannot render for a cluster: {detail}' },
   MIGRATION_UNKNOWN: {
     status: 500,
     template: 'the database records migration {name}, which is not in schema/migrations: this lake is newer than this fleetlake',
@@ -57,6 +58,14 @@ export const ERROR_CODES = {
     template: 'ClickHouse failed the {query} query: {detail}',
     public: 'ClickHouse failed the {query} query (the server log has the details under this request_id)',
   },
+  NAMED_QUERY_INVALID: {
+    status: 500,
+    template: '{file}: {detail} (docs/api.md, "Named SQL", says what a named query may hold)',
+  },
+  NAMED_QUERY_PARAMS: {
+    status: 500,
+    template: '{file} takes {{wanted}} but was given {{given}}: the route and its SQL file disagree; pass exactly the placeholders the file declares',
+  },
   API_SCHEMA_MISSING: {
     status: 503,
     template: 'the lake has no {tables}: run `fleetlake migrate` first',
@@ -66,15 +75,29 @@ export const ERROR_CODES = {
     status: 500,
     template: 'the kafka source needs a broker: set KAFKA_BROKERS (or kafka.brokers in fleetlake.yaml), or import a file with --source file:PATH',
   },
+  INGEST_CLAIM_UNREADABLE: {
+    status: 503,
+    template:
+      'the ingest journal did not give back the claim of {batch} just written to {table}: the batch is retried; ' +
+      'if this repeats, check that ClickHouse is healthy and, on a cluster, that the journal replicas are in sync (clickhouse.cluster, docs/cluster.md)',
+  },
+  INGEST_SOURCE_ENDED: {
+    status: 500,
+    template: 'positions were pushed to the in-process source after it ended: push everything before end(), or start a new ingest run for more',
+  },
   INGEST_FILE_UNREADABLE: { status: 500, template: 'cannot read {path}: {detail}' },
   INGEST_FILE_INVALID: { status: 500, template: '{path}: {detail}' },
-  INGEST_LAKE_NOT_READY: { status: 503, template: '{detail}' },
+  INGEST_LAKE_NOT_READY: { status: 503, template: "the lake at {location} has no {missing}: run 'fleetlake migrate' first" },
   DASHBOARD_INVALID: { status: 500, template: 'dashboard: {detail}' },
   ESTIMATE_SCENARIO_INVALID: { status: 400, template: '{detail}' },
   DEVICE_INVALID: { status: 400, template: '{detail}' },
   DEVICE_NOT_FOUND: { status: 404, template: 'device {id} is not in fleet.devices; `fleetlake devices list` shows the registered ones' },
   DEVICE_IMPORT_INVALID: { status: 400, template: '{path} line {line}: {detail}' },
   GATEWAY_PORT_BUSY: { status: 500, template: 'the {protocol} listener cannot bind {host}:{port}: {detail}; pick another with --{protocol}-port or stop what holds it' },
+  GENERATOR_WORKER_FAILED: {
+    status: 500,
+    template: 'generator worker {worker} exited with code {code} and the run stopped; its error is logged above, or rerun with --workers 1 to see it in this thread',
+  },
   CALIBRATION_INVALID: { status: 500, template: 'calibration file {path}: {detail}' },
   CALIBRATION_NO_DATA: { status: 500, template: 'cannot calibrate: {detail}' },
 } as const satisfies Record<string, { status: number; template: string; public?: string }>;

@@ -32,6 +32,30 @@ export const METRIC_DEFINITIONS = {
   generatorPositions: { kind: 'counter', name: 'fleetlake_generator_positions_total', help: 'positions the generator emitted', labels: [] },
 } as const;
 
+/**
+ * The series ingest writes into fleet.ingest_metrics (column `metric`) every
+ * report interval, for dashboards and alerts that read the lake rather than
+ * Prometheus. Each mirrors one instrument above, whose `help` is its meaning;
+ * `summary` says how a histogram is reduced to one figure per report.
+ */
+export const INGEST_METRIC_SERIES = {
+  rows_per_second: { mirrors: 'ingestRowsPerSecond' },
+  rows_total: { mirrors: 'ingestRows' },
+  rejects_total: { mirrors: 'ingestRejects' },
+  batches_total: { mirrors: 'ingestBatchRows', summary: 'count of inserts acknowledged since the process started' },
+  batch_rows_avg: { mirrors: 'ingestBatchRows', summary: 'mean over the last report interval' },
+  batch_bytes_avg: { mirrors: 'ingestBatchBytes', summary: 'mean over the last report interval' },
+  insert_seconds_p50: { mirrors: 'ingestInsertSeconds', summary: 'median over the last report interval' },
+  insert_seconds_p99: { mirrors: 'ingestInsertSeconds', summary: '99th percentile over the last report interval' },
+  insert_failures_total: { mirrors: 'ingestInsertFailures' },
+  consumer_lag: { mirrors: 'ingestConsumerLag' },
+  freshness_seconds: { mirrors: 'ingestFreshnessSeconds' },
+  buffered_messages: { mirrors: 'ingestBufferedMessages' },
+  paused_partitions: { mirrors: 'ingestPausedPartitions' },
+  stopped_partitions: { mirrors: 'ingestStoppedPartitions' },
+} as const satisfies Record<string, { mirrors: keyof typeof METRIC_DEFINITIONS; summary?: string }>;
+export type IngestMetricSeries = keyof typeof INGEST_METRIC_SERIES;
+
 type Definitions = typeof METRIC_DEFINITIONS;
 type Labels<D> = D extends { labels: readonly (infer L extends string)[] } ? L : never;
 type Instrument<D> = D extends { kind: 'counter' }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { returnsRows, splitStatements, trailingFormat } from './sql-text.ts';
+import { returnsRows, splitStatements, stringLiteral, trailingFormat } from './sql-text.ts';
 
 describe('splitStatements', () => {
   it('splits at semicolons on one line and across lines', () => {
@@ -37,5 +37,13 @@ describe('trailingFormat', () => {
   it('takes a FORMAT clause the user wrote', () => {
     expect(trailingFormat('SELECT 1 FORMAT JSONEachRow')).toEqual({ statement: 'SELECT 1', format: 'JSONEachRow' });
     expect(trailingFormat('SELECT 1')).toEqual({ statement: 'SELECT 1' });
+  });
+});
+
+describe('stringLiteral', () => {
+  it('escapes quotes and backslashes', () => {
+    expect(stringLiteral("it's")).toBe("'it\\'s'");
+    expect(stringLiteral('a\\b')).toBe("'a\\\\b'");
+    expect(stringLiteral('kafka:fleet.positions:3:0-99')).toBe("'kafka:fleet.positions:3:0-99'");
   });
 });

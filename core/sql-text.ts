@@ -62,3 +62,8 @@ export function trailingFormat(statement: string): { statement: string; format?:
   const match = /\s+FORMAT\s+([A-Za-z0-9_]+)\s*$/i.exec(statement);
   return match ? { statement: statement.slice(0, match.index), format: match[1] } : { statement };
 }
+
+/** A ClickHouse string literal: single quotes, with backslashes and quotes escaped. */
+export function stringLiteral(text: string): string {
+  return `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}

@@ -48,38 +48,49 @@ describe('alert rules on a lake', () => {
   });
   afterAll(async () => lake?.dispose());
 
-  async function evaluate(r: AlertRule) {
-    const now = Date.now();
-    const ctx = { fromMs: now - r.relativeTimeRange.from * 1000, toMs: now - r.relativeTimeRange.to * 1000, intervalMs: 0 };
-    return evaluateRule(r, await run(expandQuery(r.query.rawSql, [], ctx, r.uid)));
+  /**
+   * Evaluates a rule as Grafana would at `atMs`: the rule's now() and now64()
+   * read that instant instead of the wall clock, so a slow machine cannot move
+   * a window between inserting the data and reading it.
+   */
+  async function evaluate(r: AlertRule, atMs: number) {
+    const ctx = { fromMs: atMs - r.relativeTimeRange.from * 1000, toMs: atMs - r.relativeTimeRange.to * 1000, intervalMs: 0 };
+    const sql = expandQuery(r.query.rawSql, [], ctx, r.uid)
+      .replaceAll('now64(3)', `toDateTime64(${atMs / 1000}, 3, 'UTC')`)
+      .replaceAll('now()', `toDateTime(${Math.floor(atMs / 1000)}, 'UTC')`);
+    expect(sql, 'a clock the test cannot fix').not.toMatch(/\bnow(64)?\s*\(/);
+    return evaluateRule(r, await run(sql));
   }
 
   it('ingest stopped: fires on an empty lake and on stale data, and is quiet once fresh positions arrive', async () => {
-    expect((await evaluate(stopped))?.firing).toBe(true);
-    const now = Date.now();
-    await insertPositions(lake.ch.client, generatedPositions(3, now - 900_000, now - 600_000));
-    const stale = await evaluate(stopped);
+    const now = Date.UTC(2026, 10, 2, 12);
+    expect((await evaluate(stopped, now))?.firing).toBe(true);
+    const newest = (positions: readonly { ts_ms: number }[]) => positions.reduce((n, p) => Math.max(n, p.ts_ms), -Infinity);
+    const old = generatedPositions(3, now - 900_000, now - 600_000);
+    await insertPositions(lake.ch.client, old);
+    const stale = await evaluate(stopped, now);
     expect(stale?.firing).toBe(true);
-    expect(stale?.value).toBeGreaterThan(600);
-    await insertPositions(lake.ch.client, generatedPositions(3, now - 60_000, now));
-    const fresh = await evaluate(stopped);
+    expect(stale?.value).toBe((now - newest(old)) / 1000);
+    const recent = generatedPositions(3, now - 60_000, now);
+    await insertPositions(lake.ch.client, recent);
+    const fresh = await evaluate(stopped, now);
     expect(fresh?.firing).toBe(false);
-    expect(fresh?.value).toBeLessThan(120);
+    expect(fresh?.value).toBe((now - newest(recent)) / 1000);
   });
 
   it('consumer lag growing: quiet without reports and on a steady lag, fires when the lag keeps rising', async () => {
-    expect((await evaluate(lagGrowing))?.firing).toBe(false);
-    const now = Date.now();
+    const now = Date.UTC(2026, 10, 2, 12, 0, 17);
+    expect((await evaluate(lagGrowing, now))?.firing).toBe(false);
     const report = (partition: number, lag: (t: number) => number) =>
       Array.from({ length: 13 * 12 }, (_, i) => now - 13 * 60_000 + i * 5000).map((t) =>
         metricRow(t, 'ingest-a', 'consumer_lag', lag(t), { topic: TOPICS.positions, partition: String(partition) }));
     await insertMetrics(lake.ch.client, [...report(0, () => 5000), ...report(1, (t) => 2000 + ((t / 1000) % 7))]);
-    const steady = await evaluate(lagGrowing);
+    const steady = await evaluate(lagGrowing, now);
     expect(steady?.firing).toBe(false);
     expect(Math.abs(steady!.value)).toBeLessThan(1);
     // 300 more messages behind every second on one partition.
     await insertMetrics(lake.ch.client, report(2, (t) => 300 * ((t - (now - 13 * 60_000)) / 1000)));
-    const growing = await evaluate(lagGrowing);
+    const growing = await evaluate(lagGrowing, now);
     expect(growing?.firing).toBe(true);
     expect(growing!.value).toBeCloseTo(300, 0);
   });

@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { queryRows } from '../core/clickhouse.ts';
 import { FleetlakeError } from '../core/errors.ts';
-import { TABLES, type IngestMetricSeries } from '../core/names.ts';
+import type { IngestMetricSeries } from '../core/metrics.ts';
+import { TABLES } from '../core/names.ts';
 import { describeMachine, type Calibration, type ColumnBytesPerRow, type IngestCalibration, type StorageCalibration } from './calibration.ts';
 
 /**

@@ -1,4 +1,7 @@
+import { Type, type TInteger, type TNumber } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { DURATION_HELP, parseDuration, type Duration } from '../core/duration.ts';
+import { allowedText } from '../core/schema-text.ts';
 
 /**
  * How one scenario input is read from YAML or a flag. Unlike the config
@@ -72,35 +75,38 @@ export interface NumberRange {
   readonly percent?: boolean;
 }
 
-function rangeText(range: NumberRange): string {
-  const kind = range.integer ? 'a whole number' : 'a number';
-  const low = range.minExclusive ? `more than ${range.min}` : `from ${range.min}`;
-  const high = range.max === Number.POSITIVE_INFINITY ? '' : range.minExclusive ? ` and at most ${range.max}` : ` to ${range.max}`;
-  return `${kind} ${low}${high}${range.percent ? ' (or a percentage such as 50%)' : ''}`;
+/** The range as a TypeBox schema: the check, and (core/schema-text.ts) the words of the message. */
+function rangeSchema(range: NumberRange): TNumber | TInteger {
+  const limits = {
+    ...(range.minExclusive ? { exclusiveMinimum: range.min } : { minimum: range.min }),
+    ...(range.max === Number.POSITIVE_INFINITY ? {} : { maximum: range.max }),
+  };
+  return range.integer ? Type.Integer(limits) : Type.Number(limits);
 }
 
-function checkNumber(parts: { n: number; unit: string } | undefined, range: NumberRange): Parsed<number> {
-  if (!parts) return bad(`expected ${rangeText(range)}`);
+function checkNumber(parts: { n: number; unit: string } | undefined, range: NumberRange, schema: TNumber | TInteger): Parsed<number> {
+  const expected = `expected ${allowedText(schema)}${range.percent ? ' (or a percentage such as 50%)' : ''}`;
+  if (!parts) return bad(expected);
   let n = parts.n;
   if (parts.unit === '%' && range.percent) n /= 100;
-  else if (parts.unit !== '') return bad(`unknown unit "${parts.unit}"; expected ${rangeText(range)}`);
-  if (range.integer && !Number.isInteger(n)) return bad(`expected ${rangeText(range)}`);
-  const tooLow = range.minExclusive ? n <= range.min : n < range.min;
-  if (tooLow || n > range.max) return bad(`${n < 0 && range.min >= 0 ? 'must not be negative: ' : ''}expected ${rangeText(range)}`);
-  return ok(n);
+  else if (parts.unit !== '') return bad(`unknown unit "${parts.unit}"; ${expected}`);
+  if (Value.Check(schema, n)) return ok(n);
+  return bad(`${n < 0 && range.min >= 0 && (Number.isInteger(n) || !range.integer) ? 'must not be negative: ' : ''}${expected}`);
 }
 
 export function numberField(doc: string, def: number | (() => number) | undefined, range: NumberRange): ScenarioField<number> {
+  const schema = rangeSchema(range);
   return {
     doc,
     fallback: def === undefined ? undefined : typeof def === 'number' ? () => def : def,
-    parse: (raw) => checkNumber(splitUnit(raw), range),
+    parse: (raw) => checkNumber(splitUnit(raw), range, schema),
   };
 }
 
 /** The fleet: one count, or one count per year of operation (a growth curve; later years keep the last count). */
 export function vehiclesField(doc: string): ScenarioField<readonly number[]> {
   const range: NumberRange = { min: 0, max: 1e9, integer: true };
+  const schema = rangeSchema(range);
   return {
     doc,
     fallback: undefined,
@@ -109,7 +115,7 @@ export function vehiclesField(doc: string): ScenarioField<readonly number[]> {
       if (items.length === 0) return bad('needs at least one vehicle count');
       const counts: number[] = [];
       for (const [i, item] of items.entries()) {
-        const n = checkNumber(splitUnit(item), range);
+        const n = checkNumber(splitUnit(item), range, schema);
         if (!n.ok) return bad(items.length > 1 ? `year ${i + 1} (${JSON.stringify(item)}) ${n.problem}` : n.problem);
         counts.push(n.value);
       }

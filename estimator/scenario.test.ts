@@ -76,6 +76,8 @@ describe('scenario inputs: defaults, file, flags and validation', () => {
     expect(refusal({ vehicles: 10, vehicle: 10 })).toContain('unknown field "vehicle" (in test.yaml); known fields: vehicles, report_interval');
     expect(refusal({})).toContain('vehicles is required (YAML key vehicles, flag --vehicles)');
     expect(refusal({ vehicles: 10, active_hours_per_day: 25 })).toContain('active_hours_per_day = 25 (in test.yaml): expected a number more than 0 and at most 24');
+    expect(refusal({ vehicles: 10, headroom: -2 })).toContain('headroom = -2 (in test.yaml): must not be negative: expected a number from 0 to 100 (or a percentage such as 50%)');
+    expect(refusal({ vehicles: 10, replicas: 1.5 })).toContain('replicas = 1.5 (in test.yaml): expected a whole number from 1 to 16');
     expect(refusal({ vehicles: 10, active_hours_per_day: 12, peak_active_share: 0.3 })).toContain('peak_active_share = 0.3 is below the average activity 0.5');
     expect(refusal({ vehicles: 10, currency: 'dollars' })).toContain('currency = "dollars" (in test.yaml): expected a three-letter currency code');
     expect(refusal({ vehicles: 10, query_area_km2: 1e6 })).toContain('query_area_km2 = 1000000 is larger than service_area_km2');

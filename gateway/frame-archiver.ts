@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
+import { stringLiteral } from '../core/sql-text.ts';
 import type { IngestSource, SourceMessage, SourceSink, StreamRef } from '../ingest/types.ts';
 import { ONE_NODE, type WriteConsistency } from '../ingest/write-consistency.ts';
 import { decodeFrameRecord, type FrameRecord } from './frame-record.ts';
@@ -73,7 +74,7 @@ export async function runFrameArchiver(options: FrameArchiverOptions): Promise<n
       }
       if (records.length > 0) {
         const result = await client.exec({
-          query: `INSERT INTO ${TABLES.deviceFrames} (${FRAME_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = '${`frames:${lane.stream.id}:${first}-${last}`.replace(/[\\']/g, '')}'${consistency.batchInsertSettings} FORMAT TabSeparated`,
+          query: `INSERT INTO ${TABLES.deviceFrames} (${FRAME_COLUMNS.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = ${stringLiteral(`frames:${lane.stream.id}:${first}-${last}`)}${consistency.batchInsertSettings} FORMAT TabSeparated`,
           values: Readable.from([records.map(frameRowTsv).join('')]),
         });
         result.stream.destroy();

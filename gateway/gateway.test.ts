@@ -144,13 +144,11 @@ describe('the gateway listeners', () => {
     const packet = encodeTeltonikaAvl({ codec: CODEC_8, records: [record(30)] });
     trickler.send(packet.subarray(0, 10));
     const other = await login();
-    const started = performance.now();
     other.send(encodeTeltonikaAvl({ codec: CODEC_8, records: [record(31)] }));
     expect((await other.read(4)).toString('hex')).toBe('00000001');
-    const ackMs = performance.now() - started;
+    // An order, not a speed: the other device's ACK came while the trickler was still connected.
+    expect(await trickler.closed(0)).toBe(false);
     expect(await trickler.closed(2000)).toBe(true);
-    // Not a timing assertion on speed: the other device's ACK came before the trickler was even cut off.
-    expect(ackMs).toBeLessThan(400);
     expect(await counted('fleetlake_gateway_connections_closed_total', { protocol: 'teltonika', reason: 'trickle' })).toBeGreaterThanOrEqual(1);
     other.end();
   });

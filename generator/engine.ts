@@ -1,5 +1,5 @@
 import { createFaultInjector, type FaultInjector } from './faults.ts';
-import { checkPeriod, resolveFleetOptions, type FleetOptions } from './fleet-options.ts';
+import { checkBackfillPeriod, resolveFleetOptions, type FleetOptions } from './fleet-options.ts';
 import { ON_TIME_SHARE, reportJitterMs } from './motion-limits.ts';
 import { createFleetMotion } from './motion.ts';
 import { mix32, toUnit } from './prng.ts';
@@ -45,7 +45,7 @@ export interface FleetEngine {
 }
 
 export function createFleetEngine(fleet: FleetOptions, fromMs: number, toMs: number): FleetEngine {
-  checkPeriod(fromMs, toMs);
+  checkBackfillPeriod(fromMs, toMs);
   const options = resolveFleetOptions(fleet);
   const model = createFleetModel(options);
   const { roster } = model;

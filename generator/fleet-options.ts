@@ -1,35 +1,49 @@
+import { Type, type Static } from '@sinclair/typebox';
 import { loadDistricts, type District } from '../core/districts.ts';
 import { FleetlakeError } from '../core/errors.ts';
+import { FLEET_DEFAULTS, FLEET_LIMITS } from '../core/fleet-limits.ts';
+import { firstProblem } from '../core/schema-text.ts';
 import { checkMix, DEFAULT_MIX, type FleetMix, type VehicleType } from './vehicle-types.ts';
 
-/** Opt-in faults, so ingest can be exercised. All shares are of messages, 0 = off. */
-export interface FaultOptions {
-  /** Share of messages sent a second time right after the first (at-least-once delivery). */
-  readonly duplicateShare?: number;
-  /** Share of positions delivered late: their vehicle goes offline for 1 to 10 minutes, then sends its backlog in one burst. */
-  readonly lateShare?: number;
-  /** Share of messages replaced by a malformed payload; exact within one message at every point of the stream. */
-  readonly malformedShare?: number;
-}
+const share = (description: string, below1 = false) =>
+  Type.Optional(Type.Number({ minimum: 0, ...(below1 ? { exclusiveMaximum: 1 } : { maximum: 1 }), description }));
+const whole = (limits: { readonly min: number; readonly max: number }, description?: string) =>
+  Type.Integer({ minimum: limits.min, maximum: limits.max, ...(description ? { description } : {}) });
 
-export interface FleetOptions {
-  readonly vehicles: number;
-  readonly seed: number;
-  /** How often each vehicle reports, milliseconds (default 5000). */
-  readonly intervalMs?: number;
+/** Opt-in faults, so ingest can be exercised. All shares are of messages, 0 = off. */
+const FAULT_OPTIONS = Type.Object({
+  duplicateShare: share('Share of messages sent a second time right after the first (at-least-once delivery).'),
+  lateShare: share('Share of positions delivered late: their vehicle goes offline for 1 to 10 minutes, then sends its backlog in one burst.', true),
+  malformedShare: share('Share of messages replaced by a malformed payload; exact within one message at every point of the stream.'),
+});
+
+/**
+ * The fleet's numeric options as a TypeBox schema: the checks of
+ * resolveFleetOptions and the FleetOptions type both come from it, with the
+ * limits of core/fleet-limits.ts. Districts and the mix have checks of their own.
+ */
+const FLEET_OPTIONS = Type.Object({
+  vehicles: whole(FLEET_LIMITS.vehicles),
+  seed: whole(FLEET_LIMITS.seed),
+  intervalMs: Type.Optional(whole(FLEET_LIMITS.intervalMs, `How often each vehicle reports, milliseconds (default ${FLEET_DEFAULTS.intervalMs}).`)),
+  instance: Type.Optional(whole({ min: 0, max: FLEET_LIMITS.instances.max - 1 }, "This generator's part of the fleet: vehicles whose number modulo `instances` is `instance`.")),
+  instances: Type.Optional(whole(FLEET_LIMITS.instances)),
+  crossDistrictShare: share(`Share of trips whose destination lies outside the vehicle's home district (default ${FLEET_DEFAULTS.crossDistrictShare}).`),
+  gpsNoiseM: Type.Optional(
+    Type.Number({ minimum: FLEET_LIMITS.gpsNoiseM.min, maximum: FLEET_LIMITS.gpsNoiseM.max, unit: 'metres', description: `Radius of the GPS error around the true position (default ${FLEET_DEFAULTS.gpsNoiseM}).` }),
+  ),
+  faults: Type.Optional(FAULT_OPTIONS),
+});
+
+export type FaultOptions = Readonly<Static<typeof FAULT_OPTIONS>>;
+
+export type FleetOptions = Readonly<Omit<Static<typeof FLEET_OPTIONS>, 'faults'>> & {
+  readonly faults?: FaultOptions;
   /** The city; default the built-in Montréal districts (core/districts/montreal.geojson). */
   readonly districts?: readonly District[];
-  /** This generator's part of the fleet: vehicles whose number modulo `instances` is `instance`. */
-  readonly instance?: number;
-  readonly instances?: number;
-  /** Share of trips whose destination lies outside the vehicle's home district (default 0.1). */
-  readonly crossDistrictShare?: number;
-  /** Radius of the GPS error around the true position, metres (default 4). */
-  readonly gpsNoiseM?: number;
   /** Relative weights of vehicle types (default bike 15, car 30, van 40, truck 15). */
   readonly mix?: Partial<Record<VehicleType, number>>;
-  readonly faults?: FaultOptions;
-}
+};
 
 export interface BackfillOptions extends FleetOptions {
   /** First report time, ms since the epoch (inclusive). */
@@ -53,17 +67,6 @@ export interface ResolvedFleetOptions {
   readonly malformedShare: number;
 }
 
-/** Allowed ranges, shared by the library checks and the CLI's flag errors. */
-export const FLEET_LIMITS = {
-  vehicles: { min: 1, max: 10_000_000 },
-  seed: { min: 0, max: 4_294_967_295 },
-  intervalMs: { min: 1000, max: 3_600_000 },
-  instances: { min: 1, max: 10_000 },
-  gpsNoiseM: { min: 0, max: 100 },
-} as const;
-
-export const FLEET_DEFAULTS = { intervalMs: 5000, crossDistrictShare: 0.1, gpsNoiseM: 4 } as const;
-
 let builtInDistricts: readonly District[] | undefined;
 
 /** The built-in districts, read once per process. */
@@ -72,42 +75,35 @@ export function defaultDistricts(): readonly District[] {
   return builtInDistricts;
 }
 
-/** Fills defaults and checks every option; a bad one fails with USAGE naming the option. */
+/** Fills defaults and checks every option; a bad one fails with USAGE naming the option, what is allowed and what was given. */
 export function resolveFleetOptions(options: FleetOptions): ResolvedFleetOptions {
-  const whole = (name: string, value: number, min: number, max: number) => {
-    if (!Number.isInteger(value) || value < min || value > max) throw bad(`${name} must be a whole number from ${min} to ${max}, not ${value}`);
-    return value;
-  };
-  const share = (name: string, value: number, below1 = false) => {
-    if (!Number.isFinite(value) || value < 0 || value > 1 || (below1 && value === 1)) throw bad(`${name} must be a number from 0 to ${below1 ? 'below ' : ''}1, not ${value}`);
-    return value;
-  };
-  const { vehicles, seed, intervalMs, instances, gpsNoiseM } = FLEET_LIMITS;
-  const instanceCount = whole('instances', options.instances ?? 1, instances.min, instances.max);
+  const problem = firstProblem(FLEET_OPTIONS, options);
+  if (problem) throw bad(`${problem.path} must be ${problem.allowed}, not ${String(problem.given)}`);
+  const instances = options.instances ?? 1;
+  const instance = options.instance ?? 0;
+  if (instance >= instances) throw bad(`instance must be a whole number from 0 to ${instances - 1}, not ${instance}`);
   const mix = checkMix(options.mix ?? DEFAULT_MIX);
   if (!mix.ok) throw bad(`mix: ${mix.message}`);
-  const noise = options.gpsNoiseM ?? FLEET_DEFAULTS.gpsNoiseM;
-  if (!Number.isFinite(noise) || noise < gpsNoiseM.min || noise > gpsNoiseM.max) throw bad(`gpsNoiseM must be from ${gpsNoiseM.min} to ${gpsNoiseM.max} metres, not ${noise}`);
   const districts = options.districts ?? defaultDistricts();
   if (districts.length === 0) throw bad('districts must not be empty');
   return {
-    vehicles: whole('vehicles', options.vehicles, vehicles.min, vehicles.max),
-    seed: whole('seed', options.seed, seed.min, seed.max),
-    intervalMs: whole('intervalMs', options.intervalMs ?? FLEET_DEFAULTS.intervalMs, intervalMs.min, intervalMs.max),
+    vehicles: options.vehicles,
+    seed: options.seed,
+    intervalMs: options.intervalMs ?? FLEET_DEFAULTS.intervalMs,
     districts,
-    instance: whole('instance', options.instance ?? 0, 0, instanceCount - 1),
-    instances: instanceCount,
-    crossDistrictShare: share('crossDistrictShare', options.crossDistrictShare ?? FLEET_DEFAULTS.crossDistrictShare),
-    gpsNoiseM: noise,
+    instance,
+    instances,
+    crossDistrictShare: options.crossDistrictShare ?? FLEET_DEFAULTS.crossDistrictShare,
+    gpsNoiseM: options.gpsNoiseM ?? FLEET_DEFAULTS.gpsNoiseM,
     mix: mix.mix,
-    duplicateShare: share('faults.duplicateShare', options.faults?.duplicateShare ?? 0),
-    lateShare: share('faults.lateShare', options.faults?.lateShare ?? 0, true),
-    malformedShare: share('faults.malformedShare', options.faults?.malformedShare ?? 0),
+    duplicateShare: options.faults?.duplicateShare ?? 0,
+    lateShare: options.faults?.lateShare ?? 0,
+    malformedShare: options.faults?.malformedShare ?? 0,
   };
 }
 
-/** Checks a backfill period. */
-export function checkPeriod(fromMs: number, toMs: number): void {
+/** Checks a backfill period given in milliseconds (the API checks request periods with queries/time-range.ts). */
+export function checkBackfillPeriod(fromMs: number, toMs: number): void {
   if (!Number.isInteger(fromMs)) throw bad(`fromMs must be a whole number of milliseconds, not ${fromMs}`);
   if (!(toMs > fromMs)) throw bad(`toMs (${toMs}) must be after fromMs (${fromMs})`);
 }

@@ -1,3 +1,4 @@
+import { formatClockDuration } from '../core/duration.ts';
 import type { GeneratorProgress } from './run.ts';
 
 const REDRAW_EVERY_MS = 100;
@@ -42,15 +43,6 @@ export function formatProgress(p: GeneratorProgress, elapsedMs: number, width = 
   const eta = share > 0 ? (elapsedMs * (1 - share)) / share : Number.NaN;
   return (
     `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(share * 100)).padStart(3)}%  ` +
-    `${p.messages.toLocaleString('en-US')} msgs  ${Math.round(rate).toLocaleString('en-US')}/s  ETA ${formatDuration(eta)}`
+    `${p.messages.toLocaleString('en-US')} msgs  ${Math.round(rate).toLocaleString('en-US')}/s  ETA ${formatClockDuration(eta)}`
   );
-}
-
-function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '--:--';
-  const s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }

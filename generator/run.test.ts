@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../core/metrics.ts';
 import { backfillMessages } from './backfill.ts';
-import { createVirtualClock } from './clock.ts';
+import { createVirtualClock } from './virtual-clock.ts';
 import { runGenerator } from './run.ts';
 import type { OutgoingMessage, PositionSink } from './sink.ts';
 
@@ -87,6 +87,8 @@ describe('runGenerator', () => {
     await expect(runGenerator({ fleet: { ...fleet, instance: 3, instances: 3 }, schedule, sink })).rejects.toThrow(/instance must be a whole number from 0 to 2/);
     await expect(runGenerator({ fleet: { ...fleet, crossDistrictShare: 1.5 }, schedule, sink })).rejects.toThrow(/crossDistrictShare must be a number from 0 to 1/);
     await expect(runGenerator({ fleet: { ...fleet, faults: { lateShare: 1 } }, schedule, sink })).rejects.toThrow(/lateShare must be a number from 0 to below 1/);
+    await expect(runGenerator({ fleet: { ...fleet, gpsNoiseM: 500 }, schedule, sink })).rejects.toThrow('generator: gpsNoiseM must be a number of metres from 0 to 100, not 500');
+    await expect(runGenerator({ fleet: { ...fleet, vehicles: 2.5 }, schedule, sink })).rejects.toThrow('generator: vehicles must be a whole number from 1 to 10000000, not 2.5');
     await expect(runGenerator({ fleet: { ...fleet, mix: { bike: 0 } }, schedule, sink })).rejects.toThrow(/mix: weights/);
     await expect(runGenerator({ fleet, schedule: { ...schedule, toMs: START }, sink })).rejects.toThrow(/toMs .* must be after fromMs/);
   });

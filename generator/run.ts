@@ -1,5 +1,5 @@
 import type { Metrics } from '../core/metrics.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { createFleetEngine, type FleetStats } from './engine.ts';
 import type { FleetOptions } from './fleet-options.ts';
 import type { OutgoingMessage, PositionSink } from './sink.ts';

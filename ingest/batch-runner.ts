@@ -1,12 +1,12 @@
 import type { Logger } from '../core/logger.ts';
-import { errorMessage } from '../core/errors.ts';
 import type { IngestWriter } from './clickhouse-writer.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { encodeBatch } from './encode-batch.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import type { BatchJournal } from './journal.ts';
 import type { AdoptedRange, CutBatch } from './partition-batcher.ts';
-import { retryUntilDone, type Backoff } from './retry.ts';
+import { createBatchStep } from './batch-step.ts';
+import type { Backoff } from './retry.ts';
 import type { IngestSource } from './types.ts';
 
 export interface BatchRunnerOptions {
@@ -41,22 +41,7 @@ export function createBatchRunner(options: BatchRunnerOptions) {
     const { stream, first, last } = batch;
     const range = `${stream.id}:${first}-${last}`;
     const signal = AbortSignal.any([owned, stop]);
-    const step = async <T>(name: string, fn: () => Promise<T>, countsAsInsert: boolean) => {
-      let failed = 0;
-      const attempt = await retryUntilDone(fn, {
-        what: `${name} of batch ${range}`,
-        backoff: options.backoff,
-        clock,
-        signal,
-        onFailure(err, failures, delayMs) {
-          failed = failures;
-          if (countsAsInsert) stats.insertFailed();
-          logger.warn({ step: name, batch: range, failures, retryInMs: delayMs, err: errorMessage(err) }, `${name} failed; holding this batch (nothing is committed) and retrying`);
-        },
-      });
-      if (attempt.done && failed > 0) logger.info({ step: name, batch: range, failures: failed }, `${name} succeeded after ${failed} failures; catching up`);
-      return attempt;
-    };
+    const step = createBatchStep({ range, signal, backoff: options.backoff, clock, logger, onInsertFailure: () => stats.insertFailed() });
 
     let refMs = batch.adoptedRefMs;
     if (refMs === undefined) {

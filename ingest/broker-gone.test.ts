@@ -7,6 +7,7 @@ import { openClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
 import { backfillMessages } from '../generator/index.ts';
 import { spawnFleetlake, type FleetlakeChild } from '../test-support/spawn-fleetlake.ts';
+import { seededRandom } from '../test-support/test-seed.ts';
 import { duplicateRows, expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
 
@@ -52,11 +53,12 @@ describe('Kafka gone while ingest runs', () => {
     await kafka.stop();
 
     // kafkajs then crashes the consumer and restarts it again and again: a timer (300 ms the first time), then a start
-    // that retries its connection for about 10 s. The stop comes at a random moment of that, a different one each run.
+    // that retries its connection for about 10 s. The stop comes at a random moment of that, a different one each run, from
+    // a logged seed (FLEETLAKE_TEST_SEED replays it).
     await waitFor('the consumer to restart', () => output().includes('"msg":"Restarting the consumer'), 60_000).catch((err: unknown) => {
       throw new Error(`${String(err)}; the process logged:\n${output().split('\n').slice(-30).join('\n')}`);
     });
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 8000));
+    await new Promise((resolve) => setTimeout(resolve, seededRandom('broker-gone').random.float() * 8000));
     ingest.process.kill('SIGTERM');
     // Not a timing check: a process that never exits fails here with its output, instead of at the test's timeout.
     const exited = await Promise.race([ingest.exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running 60 s after SIGTERM'), 60_000))]);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { TABLES } from '../core/names.ts';
+import { stringLiteral } from '../core/sql-text.ts';
 import { POSITION_INSERT_FORMAT } from './encode-batch.ts';
 import type { Reject, SourceKind } from './types.ts';
 import { ONE_NODE, type WriteConsistency } from './write-consistency.ts';
@@ -22,7 +23,7 @@ export function createClickHouseWriter(client: ClickHouseClient, consistency: Wr
   const insert = async (table: string, columns: readonly string[], format: string, token: string, body: Buffer | string) => {
     const result = await client.exec({
       // Pinned so that a server profile turning deduplication off or inserts asynchronous cannot break exactly-once.
-      query: `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = ${quote(token)}${consistency.batchInsertSettings} FORMAT ${format}`,
+      query: `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplicate = 1, async_insert = 0, insert_deduplication_token = ${stringLiteral(token)}${consistency.batchInsertSettings} FORMAT ${format}`,
       values: Readable.from([body]),
     });
     result.stream.destroy();
@@ -46,9 +47,4 @@ export function createClickHouseWriter(client: ClickHouseClient, consistency: Wr
       return insert(TABLES.ingestRejects, ['source', 'topic', 'partition', 'offset', 'reason', 'detail', 'payload'], 'JSONEachRow', token, body);
     },
   };
-}
-
-/** A ClickHouse string literal. */
-function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

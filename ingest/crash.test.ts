@@ -7,6 +7,7 @@ import { loadConfig } from '../core/config.ts';
 import { TABLES } from '../core/names.ts';
 import { backfillMessages } from '../generator/index.ts';
 import { spawnFleetlake, type FleetlakeChild } from '../test-support/spawn-fleetlake.ts';
+import { seededRandom } from '../test-support/test-seed.ts';
 import { duplicateRows, expectedChecksums, storedChecksums } from './testing/checksums.ts';
 import { createTestTopics, waitFor, type TestTopics } from './testing/kafka-topics.ts';
 
@@ -75,6 +76,8 @@ describe('crash safety', () => {
 
     const committedTotal = async () => [...(await topics.committed()).values()].reduce((a, b) => a + Math.max(0, b), 0);
     // A kill only proves something when it leaves a batch journaled but not committed: count those, keep killing until there are enough.
+    // When each kill comes is chosen from a logged seed, so a failing run names the seed that replays its kill times.
+    const { random } = seededRandom('crash');
     let landed = 0;
     try {
       for (let attempt = 0; landed < KILLS && attempt < 3 * KILLS; attempt++) {
@@ -84,7 +87,7 @@ describe('crash safety', () => {
           child.process.kill('SIGKILL');
           throw new Error(`${String(err)}; its output:\n${child.output()}`);
         });
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 1000));
+        await new Promise((resolve) => setTimeout(resolve, random.float() * 1000));
         child.process.kill('SIGKILL');
         expect(await child.exited).toBeNull();
         if ((await uncommittedClaims(child.process.pid ?? -1)) > 0) landed += 1;

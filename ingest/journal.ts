@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { queryRows } from '../core/clickhouse.ts';
+import { FleetlakeError } from '../core/errors.ts';
 import { TABLES } from '../core/names.ts';
 import type { StreamRef } from './types.ts';
 import { ONE_NODE, type WriteConsistency } from './write-consistency.ts';
@@ -49,7 +50,7 @@ export function createClickHouseJournal(client: ClickHouseClient, claimant: stri
         { stream: stream.id, first },
         consistency.claimRead,
       );
-      if (!winner) throw new Error(`journal: the claim of ${stream.id}:${first}-${last} is not readable back`);
+      if (!winner) throw new FleetlakeError('INGEST_CLAIM_UNREADABLE', { batch: `${stream.id}:${first}-${last}`, table: TABLES.ingestJournal });
       if (winner.claim_id === claimId) return { won: true, refMs };
       return { won: false, last: Number(winner.last_offset), refMs: Number(winner.ref_ms) };
     },

@@ -2,7 +2,7 @@ import { queryRows, type ClickHouseClient } from '../core/clickhouse.ts';
 import { FleetlakeError, errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { retryUntilDone, type Backoff } from './retry.ts';
 
 const NEEDED = [TABLES.positions, TABLES.ingestRejects, TABLES.ingestMetrics, TABLES.ingestJournal, TABLES.ingestFileProgress];
@@ -42,9 +42,7 @@ export async function waitForLake(client: ClickHouseClient, location: string, op
   if (failed > 0) logger.info({ lake: location, failures: failed }, 'ClickHouse answers again; starting');
   const missing = NEEDED.filter((t) => !answer.value.some((p) => p.table === t));
   if (missing.length > 0) {
-    throw new FleetlakeError('INGEST_LAKE_NOT_READY', {
-      detail: `the lake at ${location} has no ${missing.join(', ')}: run 'fleetlake migrate' first`,
-    });
+    throw new FleetlakeError('INGEST_LAKE_NOT_READY', { location, missing: missing.join(', ') });
   }
   return true;
 }

@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { TABLES, type IngestMetricSeries } from '../core/names.ts';
-import type { Clock } from './clock.ts';
+import type { IngestMetricSeries } from '../core/metrics.ts';
+import { TABLES } from '../core/names.ts';
+import type { Clock } from '../core/clock.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import type { BackPressure, PartitionLag } from './types.ts';
 

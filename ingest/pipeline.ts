@@ -1,6 +1,7 @@
 import type { Logger } from '../core/logger.ts';
 import type { RunBatch } from './batch-runner.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
+import { createDeadlineTimer } from './deadline-timer.ts';
 import { createPartitionBatcher, type BatchLimits, type CutBatch, type PartitionBatcher } from './partition-batcher.ts';
 import type { SourceMessage, SourceSink, StreamRef } from './types.ts';
 
@@ -62,8 +63,6 @@ export function createPipeline(options: PipelineOptions): IngestPipeline {
   let abandonedBatches = 0;
   let fatal: unknown;
   let rotation = 0;
-  let timer: AbortController | undefined;
-  let timerAt = Number.POSITIVE_INFINITY;
   let settle: (() => void) | undefined;
 
   const release = (lane: Lane) => {
@@ -116,27 +115,12 @@ export function createPipeline(options: PipelineOptions): IngestPipeline {
       const deadline = lane.busy ? undefined : lane.batcher.deadline();
       if (deadline !== undefined && deadline < next) next = deadline;
     }
-    arm(next, now);
+    timer.arm(next, now);
     // Closing, every lane was just offered a flush and none started a batch: all is committed, or left to the next run.
     if (closing && settle && inFlight === 0) settle();
   };
 
-  /** One timer for the earliest max-wait deadline, on the injected clock. */
-  const arm = (at: number, now: number) => {
-    if (at === timerAt) return;
-    timer?.abort();
-    timer = undefined;
-    timerAt = at;
-    if (at === Number.POSITIVE_INFINITY) return;
-    const armed = new AbortController();
-    timer = armed;
-    void clock.sleep(at - now, armed.signal).then(() => {
-      if (armed.signal.aborted) return;
-      timer = undefined;
-      timerAt = Number.POSITIVE_INFINITY;
-      dispatch();
-    });
-  };
+  const timer = createDeadlineTimer(clock, () => dispatch());
 
   /** Gives up: nothing new starts, retries end, and sources waiting for room are let go (they then see `halted`). */
   function halt(): void {
@@ -176,7 +160,7 @@ export function createPipeline(options: PipelineOptions): IngestPipeline {
       const wasEmpty = lane.batcher.buffered === 0;
       if (!lane.batcher.submit(message, now)) return false;
       tryStart(lane, now);
-      if (wasEmpty && !lane.busy && now + limits.maxWaitMs < timerAt) arm(now + limits.maxWaitMs, now);
+      if (wasEmpty && !lane.busy && now + limits.maxWaitMs < timer.at) timer.arm(now + limits.maxWaitMs, now);
       return true;
     },
 
@@ -202,7 +186,7 @@ export function createPipeline(options: PipelineOptions): IngestPipeline {
         settle = resolve;
         dispatch();
       });
-      timer?.abort();
+      timer.cancel();
       if (fatal !== undefined) throw fatal;
       let leftBuffered = 0;
       for (const lane of lanes.values()) leftBuffered += lane.batcher.buffered;

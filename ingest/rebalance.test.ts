@@ -10,8 +10,6 @@ import { testIngestConfig } from './testing/ingest-config.ts';
 import { useLakeAndTopics } from './testing/lake-and-topics.ts';
 import { waitFor } from './testing/kafka-topics.ts';
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('consumer group rebalances', () => {
   const fixture = useLakeAndTopics(4);
 
@@ -28,23 +26,29 @@ describe('consumer group rebalances', () => {
       const done = runIngest({ source: createKafkaSource(kafkaSourceOptions(memberConfig, logger)), client: lake.ch.client, config: memberConfig, logger, signal: stop.signal });
       return { stop: () => (stop.abort(), done) };
     };
-    // The stream is tied to membership, so every member surely owns partitions while data flows,
-    // however fast the machine: each third is produced after a change of members.
-    const produceSlowly = async (messages: typeof all, chunk: number, gapMs: number) => {
-      for (let i = 0; i < messages.length; i += chunk) {
-        await topics.produce(messages.slice(i, i + chunk));
-        await pause(gapMs);
-      }
-    };
+    // The stream is tied to membership, so every member surely owns partitions while data flows, however fast or
+    // slow the machine: each third is produced once the group has settled on its new members.
+    let members: string[] = [];
+    const settled = (count: number) =>
+      waitFor(`the group to settle on ${count} member(s)`, async () => {
+        const group = await topics.group();
+        const changed = group.memberIds.join() !== members.join();
+        if (group.state !== 'Stable' || group.memberIds.length !== count || !changed) return false;
+        members = group.memberIds;
+        return true;
+      });
     const third = Math.ceil(all.length / 3);
 
     const a = member('A');
-    await produceSlowly(all.slice(0, third), 1000, 150);
+    await settled(1);
+    await topics.produce(all.slice(0, third), 1000);
     const b = member('B');
-    await produceSlowly(all.slice(third, 2 * third), 1000, 150);
+    await settled(2);
+    await topics.produce(all.slice(third, 2 * third), 1000);
     await a.stop(); // with batches of the second third still in flight
     const c = member('C');
-    await produceSlowly(all.slice(2 * third), 500, 300);
+    await settled(2);
+    await topics.produce(all.slice(2 * third), 500);
     const ends = await topics.ends();
     await waitFor('all offsets committed', () => topics.committedUpTo(ends));
     await Promise.all([b.stop(), c.stop()]);

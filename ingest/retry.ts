@@ -1,7 +1,7 @@
 import type { FleetlakeConfig } from '../core/config.ts';
 import { FleetlakeError, errorMessage } from '../core/errors.ts';
 import { classifyFailure } from '../core/failures.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 
 export interface Backoff {
   readonly initialMs: number;

@@ -6,7 +6,7 @@ import { createSilentLogger, type Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { createBatchRunner } from './batch-runner.ts';
 import { createClickHouseWriter } from './clickhouse-writer.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { createIngestStats, type IngestStats, type IngestTotals } from './ingest-stats.ts';
 import { createClickHouseJournal, createNoJournal } from './journal.ts';
 import { waitForLake } from './lake-check.ts';

@@ -81,7 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { config } = options;
   const api = config.api;
   if (api.default_limit > api.max_limit) {
-    throw new FleetlakeError('CONFIG_INVALID', { detail: `config: api.default_limit = ${api.default_limit} must not exceed api.max_limit = ${api.max_limit}` });
+    throw new FleetlakeError('CONFIG_INVALID', { detail: `config: api.default_limit = ${api.default_limit} must not exceed api.max_limit = ${api.max_limit}: lower FLEETLAKE_API_DEFAULT_LIMIT or raise FLEETLAKE_API_MAX_LIMIT` });
   }
   const auth = resolveAuthMode(api.auth, api.host);
   const client = options.clickhouse.client;

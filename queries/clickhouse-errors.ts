@@ -1,6 +1,6 @@
 import { FleetlakeError, errorMessage } from '../core/errors.ts';
 import { classifyFailure, clickHouseFailure, type ClickHouseFailure } from '../core/failures.ts';
-import { formatDurationMs } from './time-range.ts';
+import { formatDurationMs } from '../core/duration.ts';
 
 /**
  * Turns a ClickHouse failure of a named query into the API's error codes,

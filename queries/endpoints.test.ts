@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../core/clickhouse.ts';
 import { dateTimeParam, rfc3339FromClickHouse } from './param-text.ts';
+import { backfillMessages } from '../generator/index.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -16,33 +17,47 @@ describe('query API endpoints', () => {
 
   describe('GET /v1/vehicles/{id}/track', () => {
     const window = () => `from=${iso(t.fromMs)}&to=${iso(t.fromMs + 600_000)}`;
-    const stored = async () =>
-      queryRows<{ ts: string; lat: number; lon: number; speed_kmh: number; heading_deg: number; vehicle_type: string }>(
-        t.lake.ch.client,
-        `SELECT ts, toFloat64(lat) AS lat, toFloat64(lon) AS lon, toFloat64(speed_kmh) AS speed_kmh, heading_deg, vehicle_type
-         FROM fleet.positions WHERE vehicle_id = 'v-00007' AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} ORDER BY ts`,
-        { from: dateTimeParam(t.fromMs), to: dateTimeParam(t.fromMs + 600_000) },
-      );
+    interface TrackPoint { ts: string; lat: number; lon: number; speed_kmh: number; heading_deg: number; vehicle_type: string }
+    /** Brute force over what was inserted: every generated position of v-00007 in the window, in time order. */
+    const expectedTrack = (): TrackPoint[] =>
+      [...backfillMessages(t.generated)]
+        .map((m) => JSON.parse(m.value) as TrackPoint & { vehicle_id: string })
+        .filter((p) => p.vehicle_id === 'v-00007' && Date.parse(p.ts) >= t.fromMs && Date.parse(p.ts) < t.fromMs + 600_000)
+        .sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts))
+        .map(({ vehicle_id: _, ...p }) => p);
+    /** The stored columns keep 6 decimals of degrees, 1 of km/h and whole degrees of heading: closer than that is the same point. */
+    const sameValues = (got: readonly number[], want: readonly number[], within: number) =>
+      got.length === want.length && got.every((g, i) => Math.abs(g - want[i]!) <= within);
+    const sameHeadings = (got: readonly number[], want: readonly number[]) =>
+      got.length === want.length && got.every((g, i) => Math.min(Math.abs(g - want[i]!), 360 - Math.abs(g - want[i]!)) <= 1);
+    const expectSameTrack = (got: readonly TrackPoint[], want: readonly TrackPoint[]) => {
+      expect(got.map((p) => p.ts)).toEqual(want.map((p) => p.ts));
+      expect(got.map((p) => p.vehicle_type)).toEqual(want.map((p) => p.vehicle_type));
+      expect(sameValues(got.map((p) => p.lat), want.map((p) => p.lat), 1e-6)).toBe(true);
+      expect(sameValues(got.map((p) => p.lon), want.map((p) => p.lon), 1e-6)).toBe(true);
+      expect(sameValues(got.map((p) => p.speed_kmh), want.map((p) => p.speed_kmh), 0.1)).toBe(true);
+      expect(sameHeadings(got.map((p) => p.heading_deg), want.map((p) => p.heading_deg))).toBe(true);
+    };
 
     it('gives GeoJSON: a LineString in time order with per-point ts, speed and heading', async () => {
       const response = await get(`/v1/vehicles/v-00007/track?${window()}`);
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toContain('application/geo+json');
-      const rows = await stored();
-      expect(rows.length).toBeGreaterThan(10);
-      expect(response.json()).toEqual({
-        type: 'Feature',
-        geometry: { type: 'LineString', coordinates: rows.map((r) => [r.lon, r.lat]) },
-        properties: {
-          vehicle_id: 'v-00007',
-          vehicle_type: rows[0]!.vehicle_type,
-          from: iso(t.fromMs),
-          to: iso(t.fromMs + 600_000),
-          points: rows.length,
-          truncated: false,
-          coordinate_properties: { ts: rows.map((r) => rfc3339FromClickHouse(r.ts)), speed_kmh: rows.map((r) => r.speed_kmh), heading_deg: rows.map((r) => r.heading_deg) },
-        },
-      });
+      const want = expectedTrack();
+      expect(want.length).toBeGreaterThan(10);
+      const feature = response.json<{
+        type: string;
+        geometry: { type: string; coordinates: [number, number][] };
+        properties: { coordinate_properties: { ts: string[]; speed_kmh: number[]; heading_deg: number[] } } & Record<string, unknown>;
+      }>();
+      const { coordinate_properties: perPoint, ...properties } = feature.properties;
+      expect([feature.type, feature.geometry.type]).toEqual(['Feature', 'LineString']);
+      expect(properties).toEqual({ vehicle_id: 'v-00007', vehicle_type: want[0]!.vehicle_type, from: iso(t.fromMs), to: iso(t.fromMs + 600_000), points: want.length, truncated: false });
+      const got = feature.geometry.coordinates.map(([lon, lat], i) => ({
+        ts: perPoint.ts[i]!, lat, lon, speed_kmh: perPoint.speed_kmh[i]!, heading_deg: perPoint.heading_deg[i]!, vehicle_type: want[0]!.vehicle_type,
+      }));
+      expect(perPoint.ts).toHaveLength(got.length);
+      expectSameTrack(got, want);
     });
 
     it('keeps the earliest points up to the limit, says truncated, and degrades to a Point or null geometry', async () => {
@@ -55,10 +70,12 @@ describe('query API endpoints', () => {
     });
 
     it('gives NDJSON, CSV and Parquet with the same points', async () => {
-      const rows = await stored();
+      const rows = expectedTrack();
       const ndjson = await get(`/v1/vehicles/v-00007/track?${window()}&format=ndjson`);
       expect(ndjson.headers['content-type']).toContain('application/x-ndjson');
-      expect(ndjson.body.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(rows.map((r) => ({ ...r, ts: rfc3339FromClickHouse(r.ts) })));
+      const points = ndjson.body.trimEnd().split('\n').map((l) => JSON.parse(l) as TrackPoint);
+      expect(points.map((p) => Object.keys(p))).toEqual(rows.map(() => ['ts', 'lat', 'lon', 'speed_kmh', 'heading_deg', 'vehicle_type']));
+      expectSameTrack(points, rows);
       const csv = await get(`/v1/vehicles/v-00007/track?${window()}&format=csv`);
       expect(csv.headers['content-type']).toContain('text/csv');
       expect(csv.headers['content-disposition']).toBe('attachment; filename="v-00007-track.csv"');

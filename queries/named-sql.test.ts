@@ -45,6 +45,7 @@ describe('named SQL files', () => {
     expect(bad('SELECT {a:UInt8} + {a:String}')).toThrow(/\{a\} is declared both as UInt8 and as String/);
     expect(bad('SELECT * FROM fleet.positions WHERE vehicle_id = {id:String}')).toThrow(/x\.sql: reads positions but does not apply the API key's restriction \{restrict_group, restrict_area\}/);
     expect(bad("SELECT * FROM fleet.latest_positions WHERE {restrict_group:String} = ''")).toThrow(/\{restrict_area\}/);
+    expect(bad('SELECT 1; SELECT 2')).toThrow(expect.objectContaining({ code: 'NAMED_QUERY_INVALID', message: expect.stringContaining('docs/api.md, "Named SQL"') }));
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FleetlakeError } from '../core/errors.ts';
 import { returnsRows, splitStatements, trailingFormat } from '../core/sql-text.ts';
 import { POSITION_TABLES, RESTRICTION_PARAMS } from './auth/restriction.ts';
 
@@ -46,23 +47,24 @@ export function loadNamedQueries(dir: string = NAMED_SQL_DIR): NamedQueries {
 }
 
 export function readNamedQuery(name: QueryName, file: string): NamedQuery {
+  const invalid = (detail: string) => new FleetlakeError('NAMED_QUERY_INVALID', { file, detail });
   const statements = splitStatements(readFileSync(file, 'utf8'));
   const [sql] = statements;
-  if (statements.length !== 1 || sql === undefined) throw new Error(`${file}: a named query holds exactly one statement, found ${statements.length}`);
-  if (!returnsRows(sql)) throw new Error(`${file}: a named query must be a SELECT`);
+  if (statements.length !== 1 || sql === undefined) throw invalid(`a named query holds exactly one statement, found ${statements.length}`);
+  if (!returnsRows(sql)) throw invalid('a named query must be a SELECT');
   // The API appends its own SETTINGS (time budget, readonly) and FORMAT.
   if (trailingFormat(sql).format !== undefined || /\bSETTINGS\s+\w+\s*=/i.test(sql)) {
-    throw new Error(`${file}: a named query must not carry FORMAT or SETTINGS; the caller adds them`);
+    throw invalid('a named query must not carry FORMAT or SETTINGS; the caller adds them');
   }
   const params = new Map<string, string>();
   for (const [, param, type] of sql.matchAll(PLACEHOLDER)) {
     const known = params.get(param!);
-    if (known !== undefined && known !== type) throw new Error(`${file}: {${param}} is declared both as ${known} and as ${type}`);
+    if (known !== undefined && known !== type) throw invalid(`{${param}} is declared both as ${known} and as ${type}: give it one type`);
     params.set(param!, type!);
   }
   if (POSITION_TABLES.test(sql)) {
     const missing = RESTRICTION_PARAMS.filter((p) => !params.has(p));
-    if (missing.length > 0) throw new Error(`${file}: reads positions but does not apply the API key's restriction {${missing.join(', ')}} (queries/auth/restriction.ts)`);
+    if (missing.length > 0) throw invalid(`reads positions but does not apply the API key's restriction {${missing.join(', ')}} (queries/auth/restriction.ts)`);
   }
   return { name, file, sql, params };
 }

@@ -1,4 +1,5 @@
 import type { MultiPolygonCoords } from '../core/geojson.ts';
+import { stringLiteral } from '../core/sql-text.ts';
 
 /**
  * Query parameter values in ClickHouse's text form, the one both transports
@@ -32,7 +33,7 @@ export function cellsParam(cells: readonly string[]): ParamText {
 
 /** For {x:Array(String)}; quotes and backslashes escaped as in ClickHouse string literals. */
 export function stringArrayParam(values: readonly string[]): ParamText {
-  return `[${values.map((v) => `'${v.replace(/[\\']/g, (c) => `\\${c}`)}'`).join(',')}]`;
+  return `[${values.map(stringLiteral).join(',')}]`;
 }
 
 export function numberParam(value: number): ParamText {

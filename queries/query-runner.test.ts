@@ -85,6 +85,7 @@ describe('createQueryRunner', () => {
   it('refuses parameters that do not match the file\'s placeholders', async () => {
     const runner = createQueryRunner({ client: fakeClient([]), queries, budgetMs: 1000, setReadonly: true });
     await expect(runner.all('district-get', { district: 'd01' })).rejects.toThrow(/district-get\.sql takes \{district_id\} but was given \{district\}/);
+    await expect(runner.all('district-get', { district: 'd01' })).rejects.toThrow(expect.objectContaining({ code: 'NAMED_QUERY_PARAMS', message: expect.stringContaining('pass exactly the placeholders the file declares') }));
   });
 });
 
@@ -111,6 +112,6 @@ describe('buildApp', () => {
 
   it('refuses api.default_limit above api.max_limit', async () => {
     const error = await buildApp({ clickhouse: { client: readonlyClient(0) }, config: loadConfig({ env: {}, overrides: { api: { default_limit: 50, max_limit: 10 } } }) }).catch((e: unknown) => e);
-    expect((error as Error).message).toContain('api.default_limit = 50 must not exceed api.max_limit = 10');
+    expect((error as Error).message).toContain('api.default_limit = 50 must not exceed api.max_limit = 10: lower FLEETLAKE_API_DEFAULT_LIMIT or raise FLEETLAKE_API_MAX_LIMIT');
   });
 });

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import { FleetlakeError } from '../core/errors.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { parseExceptionText } from '../core/failures.ts';
 import { fromFailure, toApiError } from './clickhouse-errors.ts';
@@ -130,7 +131,7 @@ function checkParams(query: NamedQuery, params: ParamValues): void {
   const given = Object.keys(params).sort();
   const wanted = [...query.params.keys()].sort();
   if (given.join() !== wanted.join()) {
-    throw new Error(`${query.file} takes {${wanted.join(', ')}} but was given {${given.join(', ')}}`);
+    throw new FleetlakeError('NAMED_QUERY_PARAMS', { file: query.file, wanted: wanted.join(', '), given: given.join(', ') });
   }
 }
 

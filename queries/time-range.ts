@@ -1,3 +1,4 @@
+import { formatDurationMs } from '../core/duration.ts';
 import { FleetlakeError } from '../core/errors.ts';
 
 /** A half-open period: from <= ts < to, in milliseconds since the epoch. */
@@ -33,26 +34,4 @@ export function parseInstant(value: string, field: string): number {
     throw new FleetlakeError('API_INVALID_PERIOD', { detail: `${field} ${value} is out of range: give an instant from 1970-01-01T00:00:00Z to 2300-01-01T00:00:00Z` });
   }
   return ms;
-}
-
-const UNITS: readonly [string, number][] = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1000],
-  ['ms', 1],
-];
-
-/** 93_784_000 → "1d 2h 3m 4s": readable in error messages. */
-export function formatDurationMs(ms: number): string {
-  if (ms <= 0) return '0s';
-  if (ms < 1) return `${ms}ms`;
-  const parts: string[] = [];
-  let rest = Math.round(ms);
-  for (const [unit, size] of UNITS) {
-    const n = Math.floor(rest / size);
-    if (n > 0) parts.push(`${n}${unit}`);
-    rest -= n * size;
-  }
-  return parts.join(' ');
 }

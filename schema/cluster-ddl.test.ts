@@ -75,6 +75,7 @@ describe('the cluster rendering of the migrations', () => {
     );
     expect(() => renderClusterStatement('CREATE TABLE IF NOT EXISTS fleet.districts (a UInt8) ENGINE = Memory', 'c')).toThrow('ENGINE Memory, which has no Replicated counterpart');
     expect(() => renderClusterStatement('INSERT INTO fleet.districts VALUES (1)', 'c')).toThrow('teach schema/cluster-ddl.ts this kind of statement');
+    expect(() => renderClusterStatement('INSERT INTO fleet.districts VALUES (1)', 'c')).toThrow(expect.objectContaining({ code: 'MIGRATION_NOT_CLUSTERABLE' }));
   });
 });
 

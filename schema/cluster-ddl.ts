@@ -1,3 +1,4 @@
+import { FleetlakeError } from '../core/errors.ts';
 import { CLUSTER_PLACEMENT, keeperPath, localTable, type Placement } from './cluster-placement.ts';
 
 /**
@@ -39,17 +40,17 @@ export function renderClusterStatement(statement: string, cluster: string): stri
   const plain = /^(CREATE (?:OR REPLACE )?(?:VIEW|FUNCTION)(?: IF NOT EXISTS)? [\w.]+)(\s[\s\S]*)$/.exec(statement);
   if (plain) return [`${plain[1]} ${onCluster}${plain[2]}`];
 
-  throw new Error(`cannot render for a cluster: ${statement.slice(0, 120)}; teach schema/cluster-ddl.ts this kind of statement`);
+  throw new FleetlakeError('MIGRATION_NOT_CLUSTERABLE', { detail: `${statement.slice(0, 120)}; teach schema/cluster-ddl.ts this kind of statement` });
 }
 
 function renderCreateTable(statement: string, table: string, onCluster: string, cluster: string): string[] {
   const placement = placementOf(table);
   const stored = storedName(table);
   const engine = /\bENGINE\s*=\s*(\w+)(?:\(([^()]*)\))?/.exec(statement);
-  if (!engine) throw new Error(`cannot render for a cluster: ${table} has no ENGINE clause`);
+  if (!engine) throw new FleetlakeError('MIGRATION_NOT_CLUSTERABLE', { detail: `${table} has no ENGINE clause; give it one (MergeTree family)` });
   const [clause, name, args] = engine as unknown as [string, string, string | undefined];
   if (!/^(Replacing|Summing|Aggregating|Collapsing|VersionedCollapsing)?MergeTree$/.test(name)) {
-    throw new Error(`cannot render for a cluster: ${table} uses ENGINE ${name}, which has no Replicated counterpart`);
+    throw new FleetlakeError('MIGRATION_NOT_CLUSTERABLE', { detail: `${table} uses ENGINE ${name}, which has no Replicated counterpart; use an engine of the MergeTree family` });
   }
   const replicatedArgs = [`'${keeperPath(stored, placement)}'`, `'{replica}'`, ...(args?.trim() ? [args.trim()] : [])];
   const local = statement
@@ -64,7 +65,7 @@ function renderCreateTable(statement: string, table: string, onCluster: string, 
 
 function placementOf(table: string): Placement {
   const placement = CLUSTER_PLACEMENT[table];
-  if (!placement) throw new Error(`cannot render for a cluster: ${table} has no placement; add it to schema/cluster-placement.ts`);
+  if (!placement) throw new FleetlakeError('MIGRATION_NOT_CLUSTERABLE', { detail: `${table} has no placement; add it to schema/cluster-placement.ts` });
   return placement;
 }
 

@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FleetlakeConfig } from '../../core/config.ts';
 import { loadDistricts, type District } from '../../core/districts.ts';
-import { TABLES, TOPICS, type IngestMetricSeries } from '../../core/names.ts';
+import type { IngestMetricSeries } from '../../core/metrics.ts';
+import { TABLES, TOPICS } from '../../core/names.ts';
 import { encodePosition, parsePosition, type Position } from '../../core/position.ts';
 import { backfillMessages, type OutgoingMessage } from '../../generator/index.ts';
 import { createInProcessSource, runIngest } from '../../ingest/index.ts';

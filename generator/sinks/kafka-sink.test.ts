@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient } from '../../core/kafka-client.ts';
 import { describe, expect, inject, it } from 'vitest';
+import { readTopicToEnd } from '../../test-support/read-topic.ts';
 import { backfillMessages } from '../backfill.ts';
 import { createKafkaSink } from './kafka-sink.ts';
 
@@ -23,19 +24,7 @@ describe('the Kafka sink (real broker)', () => {
     await admin.disconnect();
     expect(metadata!.partitions).toHaveLength(3);
 
-    const consumer = kafka.consumer({ groupId: `generator-test-${randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const received: { key: string; value: string; partition: number }[] = [];
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ message, partition }) => {
-          received.push({ key: String(message.key), value: String(message.value), partition });
-          if (received.length === messages.length) resolve();
-        },
-      });
-    });
-    await consumer.disconnect();
+    const received = await readTopicToEnd(kafka, topic);
     await admin.connect();
     await admin.deleteTopics({ topics: [topic] });
     await admin.disconnect();

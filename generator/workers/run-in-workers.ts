@@ -60,7 +60,7 @@ export async function runGeneratorInWorkers(options: RunInWorkersOptions): Promi
               }
             });
             thread.on('error', reject);
-            thread.on('exit', (code) => code !== 0 && reject(new Error(`generator worker ${w} exited with code ${code}`)));
+            thread.on('exit', (code) => code !== 0 && reject(new FleetlakeError('GENERATOR_WORKER_FAILED', { worker: w, code: code })));
           }),
       ),
     );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FleetlakeError } from '../../core/errors.ts';
 import { scanPosition } from '../../core/position-scanner.ts';
 import type { IngestSource, PartitionLag, SourceMessage, StreamRef } from '../types.ts';
 
@@ -63,7 +64,7 @@ export function createInProcessSource(options: InProcessSourceOptions = {}): InP
     decode: scanPosition,
 
     async push(messages) {
-      if (ended) throw new Error('the in-process source has ended');
+      if (ended) throw new FleetlakeError('INGEST_SOURCE_ENDED');
       // More messages than the capacity at once are taken whole once the queue is empty.
       while (queued() > 0 && queued() + messages.length > capacity) await new Promise<void>((resolve) => roomWaiters.push(resolve));
       for (const m of messages) queue.push(m);

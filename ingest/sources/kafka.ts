@@ -7,7 +7,7 @@ import { probeKafka } from '../../core/kafka-probe.ts';
 import { onUndecodableBatch, type UndecodableBatch } from '../../core/kafkajs-undecodable-batches.ts';
 import type { Logger } from '../../core/logger.ts';
 import { scanPosition } from '../../core/position-scanner.ts';
-import { systemClock } from '../clock.ts';
+import { systemClock } from '../../core/clock.ts';
 import { configuredBackoff, retryUntilDone, type Backoff } from '../retry.ts';
 import type { IngestSource, PartitionLag, Reject } from '../types.ts';
 import { createBatchDelivery, type BatchDelivery } from './kafka-delivery.ts';

@@ -15,6 +15,8 @@ export interface TestTopics {
   ends(): Promise<Map<number, number>>;
   /** True when the group has committed exactly `ends` (as `ends()` gave them) on every partition. */
   committedUpTo(ends: Map<number, number>): Promise<boolean>;
+  /** The group's state (Stable once every member has its partitions) and the ids of its members. */
+  group(): Promise<{ state: string; memberIds: string[] }>;
   /** Every message of the dead-letter topic, with its headers as strings. */
   readDeadLetters(expected: number): Promise<{ value: string; headers: Record<string, string> }[]>;
   close(): Promise<void>;
@@ -67,6 +69,11 @@ export async function createTestTopics(brokers: string[], partitions: number): P
     async committedUpTo(ends) {
       const offsets = await committed();
       return offsets.size === ends.size && [...ends].every(([partition, end]) => offsets.get(partition) === end);
+    },
+    async group() {
+      const { groups } = await whileRetriable(() => admin.describeGroups([groupId]));
+      const group = groups[0];
+      return { state: group?.state ?? 'Dead', memberIds: (group?.members ?? []).map((m) => m.memberId).sort() };
     },
     async readDeadLetters(expected) {
       const consumer = kafka.consumer({ groupId: `dlq-reader-${suffix}` });

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
 
 export interface ManualClock extends Clock {
   /** Moves time forward, waking every sleeper due by then, and lets their continuations run. */

@@ -1,7 +1,7 @@
 import { fastifyRateLimit } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FleetlakeError } from '../../core/errors.ts';
-import { formatDurationMs } from '../time-range.ts';
+import { formatDurationMs } from '../../core/duration.ts';
 import { LOCAL_KEY } from './auth-hook.ts';
 
 declare module 'fastify' {

@@ -4,7 +4,8 @@ import { restrictionParams } from '../auth/restriction.ts';
 import { findDistrict } from '../area-input.ts';
 import { dateTimeParam, numberParam } from '../param-text.ts';
 import { errorResponses } from '../schemas.ts';
-import { formatDurationMs, parseInstant } from '../time-range.ts';
+import { formatDurationMs } from '../../core/duration.ts';
+import { parseInstant } from '../time-range.ts';
 
 interface DistrictRow {
   readonly id: string;

@@ -4,6 +4,7 @@ import { createSilentLogger } from '../../core/logger.ts';
 import { openTestLake, type TestLake } from '../../test-support/lake.ts';
 import { buildApp } from '../app.ts';
 import { checkLakeSchema } from '../lake-check.ts';
+import type { BackfillOptions } from '../../generator/index.ts';
 import { loadGeneratedPositions } from './generated-positions.ts';
 
 export interface ApiTestLake {
@@ -15,6 +16,8 @@ export interface ApiTestLake {
   /** The API's clock: one minute after the generated period. */
   readonly nowMs: number;
   readonly rows: number;
+  /** The generator's options that produced the rows, so tests can recompute expectations without ClickHouse. */
+  readonly generated: BackfillOptions;
   /** Another app on the same lake, e.g. with other api.* settings. */
   buildApp(apiOverrides: Record<string, unknown>): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -40,13 +43,8 @@ export async function openApiTestLake(options: ApiTestLakeOptions): Promise<ApiT
   const fromMs = TEST_START_MS;
   const toMs = fromMs + options.hours * 3_600_000;
   const nowMs = toMs + 60_000;
-  const { rows } = await loadGeneratedPositions(lake.ch.client, {
-    vehicles: options.vehicles,
-    seed: options.seed ?? 7,
-    fromMs,
-    toMs,
-    intervalMs: options.intervalMs ?? 15_000,
-  });
+  const generated: BackfillOptions = { vehicles: options.vehicles, seed: options.seed ?? 7, fromMs, toMs, intervalMs: options.intervalMs ?? 15_000 };
+  const { rows } = await loadGeneratedPositions(lake.ch.client, generated);
   await checkLakeSchema(lake.ch.client);
   const build = (config = lake.config) => buildApp({ clickhouse: lake.ch, config, logger: createSilentLogger(), now: () => nowMs });
   const app = await build();
@@ -58,6 +56,7 @@ export async function openApiTestLake(options: ApiTestLakeOptions): Promise<ApiT
     toMs,
     nowMs,
     rows,
+    generated,
     async buildApp(apiOverrides) {
       // Through loadConfig, so overrides are parsed and checked as a fleetlake.yaml would be.
       const config = loadConfig({ env: {}, overrides: { clickhouse: { data_dir: lake.dataDir }, api: { ...options.api, ...apiOverrides } } });

@@ -1,6 +1,6 @@
 /**
- * Time as ingest sees it, injected so that batch cuts by max wait and retry
- * back-off are tested with a manual clock instead of sleeps.
+ * Time as fleetlake sees it, injected so that batch cuts, retry back-off and a
+ * generator's live pacing are tested with a manual clock instead of sleeps.
  */
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
