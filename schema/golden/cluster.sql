@@ -252,3 +252,6 @@ ENGINE = Distributed(fleetlake, fleet, api_audit_local, cityHash64(key_name));
 
 -- retention (retention.hot 30d, retention.delete_after 7y); migrate runs it when the TTL differs
 ALTER TABLE fleet.positions_local ON CLUSTER fleetlake MODIFY TTL toDateTime(ts) + INTERVAL 30 DAY TO VOLUME 'cold', toDateTime(ts) + INTERVAL 7 YEAR DELETE;
+
+-- retention (gateway.raw_retention 90d); migrate runs it when the TTL differs
+ALTER TABLE fleet.device_frames_local ON CLUSTER fleetlake MODIFY TTL toDateTime(received_at) + INTERVAL 90 DAY DELETE;
