@@ -7,6 +7,7 @@ import { createKafkaSource, kafkaSourceOptions } from '../../ingest/sources/kafk
 import { writeConsistency } from '../../ingest/write-consistency.ts';
 import { startGateway } from '../../gateway/run-gateway.ts';
 import { startMetricsServer } from '../../ingest/metrics-server.ts';
+import { GATEWAY_REPLAY_HELP, runGatewayReplay } from './gateway-replay.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -14,6 +15,7 @@ export const gatewayCommand: Command = {
   name: 'gateway',
   summary: 'accept real trackers (Teltonika TCP/UDP, GT06/Concox, Traccar Client) and publish their positions to Kafka',
   help: `Usage: fleetlake gateway [--teltonika-port 5027] [--gt06-port 5023] [--osmand-port 5055] [--host 0.0.0.0]
+       fleetlake gateway replay --from T --to T [--device ID]
 
 Listens on the ports Traccar uses, so a fleet moving from Traccar only changes
 the server address in its devices:
@@ -45,8 +47,11 @@ Needs KAFKA_BROKERS and a migrated lake (the registry is fleet.devices). With th
 embedded engine the gateway owns the data directory, so run it against a
 ClickHouse server (CLICKHOUSE_URL) when ingest runs in another process.
 Prometheus metrics: http://HOST:9465/metrics (gateway.metrics_port). More in
-docs/gateway.md.`,
+docs/gateway.md.
+
+${GATEWAY_REPLAY_HELP}`,
   async run(ctx) {
+    if (ctx.argv[0] === 'replay') return runGatewayReplay(ctx, ctx.argv.slice(1));
     const { values } = parseCommandArgs('gateway', ctx.argv, {
       'teltonika-port': { type: 'string' },
       'gt06-port': { type: 'string' },
