@@ -100,7 +100,8 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
       `${viaBroker ? `Kafka (${config.kafka.brokers.join(', ')})` : 'an in-process queue'}, ingest and this API, on ${ch.mode === 'embedded' ? `the embedded lake in ${ch.location}` : ch.location}`;
     // Per-request logs stay quiet here (the status page polls); `fleetlake serve` logs them.
     const apiLogger = logger.child({ stage: 'api' }, { level: logger.levelVal > 40 ? logger.level : 'warn' });
-    const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, writer: ch.client, config, logger: apiLogger, metrics });
+    // Commands reach the in-process gateway at once; separate gateways poll the queue.
+    const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, writer: ch.client, config, logger: apiLogger, metrics, commandQueued: () => gateway.relay.poke() });
     // Said at warn level: the API logger is quiet, and auth off is what an operator must not miss.
     if (app.api.auth === 'off') logger.warn(describeAuth(app.api.auth));
     await app.register(statusPage, { client: ch.reader, describe, clickhouseHttp: endpoint?.url });

@@ -61,6 +61,7 @@ describe('API keys restricted to a vehicle group or an area', () => {
     expect(operations.sort()).toEqual([
       'delete /v1/vehicles/{id}',
       'get /v1/devices',
+      'get /v1/devices/{id}/commands/{commandId}',
       'get /v1/districts',
       'get /v1/districts/{id}/count',
       'get /v1/heatmap',
@@ -70,6 +71,7 @@ describe('API keys restricted to a vehicle group or an area', () => {
       'get /v1/vehicles/{id}/erasure',
       'get /v1/vehicles/{id}/track',
       'post /v1/area-query',
+      'post /v1/devices/{id}/commands',
     ]);
   });
 
