@@ -58,3 +58,14 @@ export const INGEST_METRIC_SERIES = {
   stopped_partitions: 'partitions stopped at a record batch no codec here can decode; the others go on',
 } as const;
 export type IngestMetricSeries = keyof typeof INGEST_METRIC_SERIES;
+
+/** What every gateway process reports into the same table (fleet.ingest_metrics), for the Devices dashboard; `instance` names the gateway. */
+export const GATEWAY_METRIC_SERIES = {
+  gateway_connections: 'open device connections; label protocol',
+  gateway_positions_per_second: 'positions published (and acknowledged to devices) per second over the last report interval',
+  gateway_ack_seconds_p50: 'median time from a whole frame received to its ACK sent, over the last report interval',
+  gateway_ack_seconds_p99: '99th percentile of the same',
+} as const;
+export type GatewayMetricSeries = keyof typeof GATEWAY_METRIC_SERIES;
+/** Every series of fleet.ingest_metrics. */
+export type MetricSeries = IngestMetricSeries | GatewayMetricSeries;

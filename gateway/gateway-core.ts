@@ -35,6 +35,8 @@ export interface GatewayCore {
   closed(protocol: GatewayProtocol, reason: string): void;
   /** Commands to devices over their open connections. */
   readonly commands: DeviceCommands;
+  /** ACK latencies (seconds) and positions published since the last call, for the metrics report. */
+  takeWindow(): { readonly ackSeconds: number[]; readonly positions: number };
   readonly metrics: Metrics;
 }
 
@@ -44,6 +46,7 @@ const REMEMBERED_FRAMES = 16;
 export function createGatewayCore(registry: DeviceRegistry, output: GatewayOutput, metrics: Metrics, logger: Logger, now: () => number = Date.now): GatewayCore {
   const published = new Map<string, string[]>();
   const digest = (frame: Buffer) => createHash('sha1').update(frame).digest('base64');
+  let window = { ackSeconds: [] as number[], positions: 0 };
 
   const archive: GatewayCore['archive'] = (protocol, deviceId, remote, frame, outcome, detail) => {
     metrics.gatewayFrames.inc({ protocol, outcome });
@@ -82,7 +85,11 @@ export function createGatewayCore(registry: DeviceRegistry, output: GatewayOutpu
       }
       metrics.gatewayFrames.inc({ protocol: d.protocol, outcome });
       if (d.withoutFix > 0) metrics.gatewayRecordsWithoutFix.inc({ protocol: d.protocol }, d.withoutFix);
-      metrics.gatewayAckSeconds.observe({ protocol: d.protocol }, (now() - started) / 1000);
+      const ackSeconds = (now() - started) / 1000;
+      metrics.gatewayAckSeconds.observe({ protocol: d.protocol }, ackSeconds);
+      // A report interval's sample, bounded: past 100,000 ACKs in one interval, the first ones make the quantiles.
+      if (window.ackSeconds.length < 100_000) window.ackSeconds.push(ackSeconds);
+      if (!duplicate) window.positions += d.positions.length;
       if (duplicate) return 'duplicate';
       if (d.positions.length > 0) {
         metrics.gatewayPositions.inc({ protocol: d.protocol }, d.positions.length);
@@ -95,5 +102,10 @@ export function createGatewayCore(registry: DeviceRegistry, output: GatewayOutpu
     },
     archive,
     closed: (protocol, reason) => metrics.gatewayClosed.inc({ protocol, reason }),
+    takeWindow() {
+      const taken = window;
+      window = { ackSeconds: [], positions: 0 };
+      return taken;
+    },
   };
 }

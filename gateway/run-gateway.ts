@@ -9,6 +9,7 @@ import { createConnectionGuard } from './connection-guard.ts';
 import { createDeviceRegistry } from './device-registry.ts';
 import { createDeviceStore } from './device-store.ts';
 import { createGatewayCore, type GatewayCore } from './gateway-core.ts';
+import { startGatewayReporter } from './gateway-reporter.ts';
 import type { GatewayOutput } from './gateway-output.ts';
 import { createGt06Session } from './gt06/gt06-session.ts';
 import { startOsmandListener } from './osmand/osmand-listener.ts';
@@ -42,10 +43,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const metrics = options.metrics ?? createMetrics();
   const registry = await createDeviceRegistry({ store: createDeviceStore(options.client), policy: settings.unknown_devices, refreshMs: settings.registry_refresh.ms, logger });
   const core = createGatewayCore(registry, output, metrics, logger);
+  const instance = `gateway ${hostname()}:${process.pid}`;
   const relay = createCommandRelay({
-    store: createCommandStore(options.client), commands: core.commands, actor: `gateway ${hostname()}:${process.pid}`,
+    store: createCommandStore(options.client), commands: core.commands, actor: instance,
     pollMs: settings.command_poll.ms, answerTimeoutMs: settings.command_answer_timeout.ms, logger,
   });
+  const stopReporter = startGatewayReporter({ client: options.client, core, instance, intervalMs: settings.report_interval.ms, logger });
   const guard = createConnectionGuard(settings.max_connections, settings.max_connections_per_address);
   const common = { host: settings.host, guard, core, idleMs: settings.idle_timeout.ms, frameMs: settings.frame_timeout.ms, logger };
   const listeners: Listener[] = [];
@@ -70,6 +73,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       core,
       relay,
       async stop() {
+        stopReporter();
         relay.close();
         await Promise.all(listeners.map((l) => l.close()));
         registry.close();
@@ -77,6 +81,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       },
     };
   } catch (err) {
+    stopReporter();
     relay.close();
     await Promise.all(listeners.map((l) => l.close()));
     registry.close();
