@@ -41,7 +41,13 @@ their own id, for trials.
   --host H             gateway.host, the address all listeners bind (default 0.0.0.0)
 
 An archiver in the same process copies the frames topic into the table
-fleet.device_frames (consumer group gateway.archive_group; empty turns it off).
+fleet.device_frames (consumer group gateway.archive_group; empty turns it off),
+which keeps them gateway.raw_retention (90d, set by 'fleetlake migrate').
+Commands queued with POST /v1/devices/{id}/commands (fleet.device_commands)
+reach the devices connected to this process: it reads the queue every
+gateway.command_poll (1s) and when a device logs in. Every
+gateway.report_interval (10s) it writes connections, positions/s and ACK
+latency into fleet.ingest_metrics for the Devices dashboard.
 
 Needs KAFKA_BROKERS and a migrated lake (the registry is fleet.devices). With the
 embedded engine the gateway owns the data directory, so run it against a
