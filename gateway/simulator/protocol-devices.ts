@@ -1,6 +1,6 @@
 import type { Position } from '../../core/position.ts';
-import { encodeGt06Frame, gt06Reply } from '../gt06/gt06-frame.ts';
-import { encodeGt06Message, GT06_LOCATION_2 } from '../gt06/gt06-message.ts';
+import { encodeGt06Frame, gt06Reply, readGt06Frame } from '../gt06/gt06-frame.ts';
+import { encodeGt06Message, GT06_COMMAND, GT06_LOCATION_2 } from '../gt06/gt06-message.ts';
 import { CODEC_8, CODEC_8E, type AvlRecord } from '../teltonika/avl-data.ts';
 import { CODEC12_COMMAND, CODEC12_RESPONSE } from '../teltonika/codec12.ts';
 import { encodeCodec12, encodeTeltonikaAvl, encodeTeltonikaImei, readAvlAck, readTeltonikaTcp, TCP_OVERHEAD } from '../teltonika/tcp-frame.ts';
@@ -89,11 +89,39 @@ export function teltonikaDevice(imei: string, extended: boolean): StreamProtocol
   };
 }
 
-/** GT06 sends one location per frame; the serial counts frames, and the echo of it is the ACK. */
-export function gt06Device(imei: string): StreamProtocolDevice & { packet(position: Position): Buffer } {
+/** What a simulated GT06 answers to an online command, in the style of a Concox. */
+export function gt06Answer(command: string): string {
+  return command.trim().toUpperCase() === 'STATUS#'
+    ? `Battery:4.10V,NORMAL; GPRS:Link Up; GSM Signal Level:Strong; GPS:Successful positioning, SVS Used in fix:${SATELLITES}; ACC:ON; Defense:OFF`
+    : `Unknown command: ${command}`;
+}
+
+/**
+ * GT06 sends one location per frame; the serial counts frames, and the echo
+ * of it is the ACK. It answers online commands (0x80) with 0x15, echoing the
+ * server flag; `commands` lists those it received.
+ */
+export function gt06Device(imei: string): StreamProtocolDevice & { packet(position: Position): Buffer; readonly commands: readonly string[] } {
   let serial = 0;
   const next = () => (serial = (serial + 1) & 0xffff);
+  const commands: string[] = [];
   return {
+    commands,
+    // Replies are `7878 05 <protocol> …`: a frame of protocol 0x80 can only be a command.
+    intercept(buffer, answer) {
+      const long = buffer.length >= 2 && buffer[0] === 0x79;
+      const at = long ? 4 : 3;
+      if (buffer.length <= at) return buffer.length >= 2 && (buffer[0] === 0x78 || buffer[0] === 0x79) ? 'incomplete' : 0;
+      if (buffer[at] !== GT06_COMMAND) return 0;
+      const out = readGt06Frame(buffer, 4096);
+      if (out.kind === 'incomplete') return 'incomplete';
+      if (out.kind === 'reject') return out.length;
+      const { content } = out.value;
+      const text = content.subarray(5, 1 + content[0]!).toString('latin1');
+      commands.push(text);
+      answer(encodeGt06Frame({ ...encodeGt06Message({ type: 'answer', serverFlag: content.readUInt32BE(1), text: gt06Answer(text) }), serial: next() }));
+      return out.length;
+    },
     async login(socket, timeoutMs) {
       const login = encodeGt06Message({ type: 'login', imei, tail: Buffer.alloc(0) });
       const s = next();

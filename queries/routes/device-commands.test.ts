@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../core/clickhouse.ts';
 import type { Position } from '../../core/position.ts';
-import { teltonikaAnswer, teltonikaDevice } from '../../gateway/simulator/protocol-devices.ts';
+import { gt06Answer, gt06Device, teltonikaAnswer, teltonikaDevice } from '../../gateway/simulator/protocol-devices.ts';
 import { createStreamDevice, type StreamDevice } from '../../gateway/simulator/stream-device.ts';
 import { openTestLake, type TestLake } from '../../test-support/lake.ts';
 import { startMemoryGateway, type MemoryGateway } from '../../test-support/memory-gateway.ts';
@@ -20,6 +20,7 @@ const ONLINE = '350000000000001';
 const LATER = '350000000000002';
 const EXPIRING = '350000000000003';
 const ON_B = '350000000000004';
+const GT06 = '350000000000005';
 
 interface CommandBody {
   command_id: string;
@@ -49,7 +50,7 @@ describe('POST /v1/devices/{id}/commands', () => {
 
   beforeAll(async () => {
     lake = await openTestLake();
-    const registry = [ONLINE, LATER, EXPIRING, ON_B].map((id, i) => ({ device_id: id, vehicle_id: `truck-${i}`, vehicle_type: 'truck', enabled: true }));
+    const registry = [ONLINE, LATER, EXPIRING, ON_B, GT06].map((id, i) => ({ device_id: id, vehicle_id: `truck-${i}`, vehicle_type: 'truck', enabled: true }));
     a = await startMemoryGateway(lake, registry, { command_poll: '1h' });
     b = await startMemoryGateway(lake, [], { command_poll: '200ms' });
     app = await buildApp({ clickhouse: { client: lake.ch.client }, config: lake.config, commandQueued: () => a.gateway.relay.poke() });
@@ -106,6 +107,17 @@ describe('POST /v1/devices/{id}/commands', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json<CommandBody>()).toMatchObject({ status: 'answered', answer: teltonikaAnswer(ON_B, 'getgps') });
     expect(device.commands).toEqual(['getgps']);
+  });
+
+  it('sends a GT06 online command (0x80) and answers with its 0x15 reply', async () => {
+    const protocol = gt06Device(GT06);
+    const device = createStreamDevice({ host: '127.0.0.1', port: a.gateway.ports.gt06, protocol, deviceId: GT06, ackTimeoutMs: 5000 });
+    devices.push(device);
+    await device.send(protocol.packet({ vehicle_id: 'x', ts_ms: Date.now(), lat: 45.5, lon: -73.56, speed_kmh: 10, heading_deg: 90, vehicle_type: '' }));
+    const response = await post(GT06, { command: 'STATUS#' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<CommandBody>()).toMatchObject({ status: 'answered', answer: gt06Answer('STATUS#') });
+    expect(protocol.commands).toEqual(['STATUS#']);
   });
 
   it.each([
