@@ -184,5 +184,14 @@ describe('API keys restricted to a vehicle group or an area', () => {
     expect((await app.inject({ method: 'DELETE', url: `/v1/vehicles/${OUTSIDER}`, headers: { authorization: `Bearer ${groupKey}` } })).statusCode).toBe(403);
     expect((await get(`/v1/vehicles/${OUTSIDER}/erasure`, groupKey)).statusCode).toBe(403);
     expect((await app.inject({ method: 'DELETE', url: `/v1/vehicles/${GROUP[0]}`, headers: { authorization: `Bearer ${areaKey}` } })).statusCode).toBe(403);
+    // Commands: only to the devices of the key's own vehicles; an area-restricted key commands none.
+    const command = (vehicle: string, key: string) =>
+      app.inject({ method: 'POST', url: `/v1/devices/imei-${vehicle}/commands`, payload: { command: 'getinfo', wait: '0s' }, headers: { authorization: `Bearer ${key}` } });
+    const refused = await command(OUTSIDER, groupKey);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: 'DEVICE_COMMAND_FORBIDDEN' });
+    expect((await command(GROUP[0]!, groupKey)).statusCode).toBe(202);
+    expect((await command(GROUP[0]!, areaKey)).statusCode).toBe(403);
+    expect((await get(`/v1/devices/imei-${OUTSIDER}/commands/00000000-0000-4000-8000-000000000001`, groupKey)).statusCode).toBe(403);
   });
 });
