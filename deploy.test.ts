@@ -83,6 +83,7 @@ describe('docker-compose.yml', () => {
     expect(grants('fleetlake_api').filter((g) => !g.startsWith('GRANT SELECT'))).toEqual([
       'GRANT INSERT ON fleet.api_audit',
       'GRANT INSERT ON fleet.device_commands',
+      'GRANT INSERT ON fleet.devices',
       'GRANT ALTER DELETE ON fleet.positions',
       'GRANT ALTER DELETE ON fleet.latest_positions',
       'GRANT ALTER DELETE ON fleet.ingest_rejects',

@@ -180,6 +180,7 @@ describe('query API endpoints', () => {
       '/metrics',
       '/v1/area-query',
       '/v1/devices',
+      '/v1/devices/{id}',
       '/v1/devices/{id}/commands',
       '/v1/devices/{id}/commands/{commandId}',
       '/v1/districts',

@@ -21,10 +21,11 @@ interface Operation {
 const COMMAND_ID = '00000000-0000-4000-8000-000000000001';
 
 /** A request each /v1 operation accepts, so a key with the scope gets past the gate to a 200. */
-function requestFor(op: Operation): { method: 'GET' | 'POST' | 'DELETE'; url: string; payload?: Record<string, unknown> } {
+function requestFor(op: Operation): { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; payload?: Record<string, unknown> } {
   const period = 'from=2025-03-03T06:00:00Z&to=2025-03-03T07:00:00Z';
   const url = op.path.replace('{id}', op.path.startsWith('/v1/districts') ? 'd01' : 'v-00001').replace('{commandId}', COMMAND_ID);
   if (op.method === 'delete') return { method: 'DELETE', url };
+  if (op.method === 'put') return { method: 'PUT', url, payload: { vehicle_id: 'v-00001' } };
   if (op.method === 'post' && url.endsWith('/commands')) return { method: 'POST', url, payload: { command: 'getinfo', wait: '0s' } };
   if (op.method === 'post') return { method: 'POST', url, payload: { area: { district_id: 'd01' }, from: '2025-03-03T06:00:00Z', to: '2025-03-03T07:00:00Z' } };
   return { method: 'GET', url: /track|heatmap/.test(url) ? `${url}?${period}` : url };
@@ -86,6 +87,7 @@ describe('API keys and scopes', () => {
       'get /v1/vehicles/{id}/track read',
       'post /v1/area-query read',
       'post /v1/devices/{id}/commands devices',
+      'put /v1/devices/{id} devices',
     ]);
     for (const op of operations) expect(doc.paths[op.path]![op.method]!.security).toEqual([{ apiKey: [] }]);
     expect(doc.paths['/health']!.get!.security).toBeUndefined();

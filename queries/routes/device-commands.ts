@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { queryRows } from '../../core/clickhouse.ts';
 import { FleetlakeError } from '../../core/errors.ts';
-import { TABLES } from '../../core/names.ts';
 import { createCommandStore, type DeviceCommand } from '../../gateway/command-store.ts';
 import { createDeviceStore } from '../../gateway/device-store.ts';
 import type { ApiKey } from '../auth/api-key-store.ts';
+import { checkDeviceAccess } from './device-access.ts';
 import { parseRequestDuration } from '../request-checks.ts';
 import { errorResponses, VEHICLE_ID_PATTERN } from '../schemas.ts';
 
@@ -128,12 +127,9 @@ export async function deviceCommandRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-/** The device must be registered; a key restricted to a group commands only its vehicles' devices, one restricted to an area none. */
+/** The device must be registered, and its vehicle one the key may see (device-access.ts). */
 async function checkMayCommand(app: FastifyInstance, key: ApiKey | null, deviceId: string): Promise<void> {
   const device = await createDeviceStore(app.clickhouse).get(deviceId);
   if (!device) throw new FleetlakeError('DEVICE_NOT_FOUND', { id: deviceId });
-  if (!key || (!key.vehicleGroup && !key.area)) return;
-  if (key.area) throw new FleetlakeError('DEVICE_COMMAND_FORBIDDEN', { key: key.name, restriction: 'an area', id: deviceId });
-  const [row] = await queryRows<{ n: string }>(app.clickhouse, `SELECT count() AS n FROM ${TABLES.vehicleGroups} WHERE group_name = {g:String} AND vehicle_id = {v:String}`, { g: key.vehicleGroup, v: device.vehicle_id });
-  if (Number(row?.n ?? 0) === 0) throw new FleetlakeError('DEVICE_COMMAND_FORBIDDEN', { key: key.name, restriction: `group ${key.vehicleGroup}`, id: deviceId });
+  await checkDeviceAccess(app, key, deviceId, [device.vehicle_id], 'command');
 }
