@@ -1,10 +1,8 @@
 import { openClickHouse } from '../../core/clickhouse.ts';
 import { FleetlakeError } from '../../core/errors.ts';
 import { createMetrics } from '../../core/metrics.ts';
-import { runFrameArchiver } from '../../gateway/frame-archiver.ts';
+import { archiveFramesTopic } from '../../gateway/frame-archiver.ts';
 import { createKafkaOutput } from '../../gateway/gateway-output.ts';
-import { createKafkaSource, kafkaSourceOptions } from '../../ingest/sources/kafka.ts';
-import { writeConsistency } from '../../ingest/write-consistency.ts';
 import { startGateway } from '../../gateway/run-gateway.ts';
 import { startMetricsServer } from '../../ingest/metrics-server.ts';
 import { GATEWAY_REPLAY_HELP, runGatewayReplay } from './gateway-replay.ts';
@@ -79,16 +77,7 @@ ${GATEWAY_REPLAY_HELP}`,
       const metricsServer = config.gateway.metrics_port > 0 ? await startMetricsServer({ port: config.gateway.metrics_port, registry: metrics.registry, logger }) : undefined;
       const { teltonika, gt06, osmand } = gateway.ports;
       ctx.stdout.write(`gateway listening on ${config.gateway.host}: teltonika ${teltonika} (tcp+udp), gt06 ${gt06}, osmand ${osmand}\n`);
-      const group = config.gateway.archive_group;
-      const archiving = group
-        ? runFrameArchiver({
-            source: createKafkaSource({ ...kafkaSourceOptions(config, logger), topic: config.gateway.frames_topic, groupId: group }),
-            client: ch.client,
-            consistency: writeConsistency(config.clickhouse.cluster),
-            logger: logger.child({ stage: 'archive' }),
-            signal: ctx.stopSignal,
-          }).catch((err: unknown) => logger.error({ err }, 'the frame archiver stopped; frames stay on the topic'))
-        : undefined;
+      const archiving = archiveFramesTopic(config, ch.client, logger, ctx.stopSignal);
       await new Promise<void>((resolve) => ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true }));
       await gateway.stop();
       await archiving;
