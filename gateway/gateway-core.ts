@@ -35,6 +35,8 @@ export interface GatewayCore {
   closed(protocol: GatewayProtocol, reason: string): void;
   /** Commands to devices over their open connections. */
   readonly commands: DeviceCommands;
+  /** Marks `frame` as published for `deviceId`: a restarted gateway recalls what its predecessor published (resend-memory.ts). */
+  remember(deviceId: string, frame: Buffer): void;
   /** ACK latencies (seconds) and positions published since the last call, for the metrics report. */
   takeWindow(): { readonly ackSeconds: number[]; readonly positions: number };
   readonly metrics: Metrics;
@@ -47,6 +49,12 @@ export function createGatewayCore(registry: DeviceRegistry, output: GatewayOutpu
   const published = new Map<string, string[]>();
   const digest = (frame: Buffer) => createHash('sha1').update(frame).digest('base64');
   let window = { ackSeconds: [] as number[], positions: 0 };
+  const remember = (deviceId: string, key: string) => {
+    const list = published.get(deviceId) ?? [];
+    list.push(key);
+    if (list.length > REMEMBERED_FRAMES) list.shift();
+    published.set(deviceId, list);
+  };
 
   const archive: GatewayCore['archive'] = (protocol, deviceId, remote, frame, outcome, detail) => {
     metrics.gatewayFrames.inc({ protocol, outcome });
@@ -93,14 +101,12 @@ export function createGatewayCore(registry: DeviceRegistry, output: GatewayOutpu
       if (duplicate) return 'duplicate';
       if (d.positions.length > 0) {
         metrics.gatewayPositions.inc({ protocol: d.protocol }, d.positions.length);
-        const list = seen ?? [];
-        list.push(key);
-        if (list.length > REMEMBERED_FRAMES) list.shift();
-        published.set(d.deviceId, list);
+        remember(d.deviceId, key);
       }
       return 'published';
     },
     archive,
+    remember: (deviceId, frame) => remember(deviceId, digest(frame)),
     closed: (protocol, reason) => metrics.gatewayClosed.inc({ protocol, reason }),
     takeWindow() {
       const taken = window;

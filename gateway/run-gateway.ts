@@ -10,6 +10,7 @@ import { createDeviceRegistry } from './device-registry.ts';
 import { createDeviceStore } from './device-store.ts';
 import { createGatewayCore, type GatewayCore } from './gateway-core.ts';
 import { startGatewayReporter } from './gateway-reporter.ts';
+import { recallPublished } from './resend-memory.ts';
 import type { GatewayOutput } from './gateway-output.ts';
 import { createGt06Session } from './gt06/gt06-session.ts';
 import { startOsmandListener } from './osmand/osmand-listener.ts';
@@ -43,6 +44,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const metrics = options.metrics ?? createMetrics();
   const registry = await createDeviceRegistry({ store: createDeviceStore(options.client), policy: settings.unknown_devices, refreshMs: settings.registry_refresh.ms, logger });
   const core = createGatewayCore(registry, output, metrics, logger);
+  // Within the idle timeout a device still resends what it was not acknowledged; older frames it has given up on.
+  const recalled = await recallPublished(options.client, core, settings.idle_timeout.ms, logger);
+  if (recalled > 0) logger.info({ frames: recalled }, 'recalled recently published frames from the archive, to recognise resends');
   const instance = `gateway ${hostname()}:${process.pid}`;
   const relay = createCommandRelay({
     store: createCommandStore(options.client), commands: core.commands, actor: instance,
