@@ -78,10 +78,12 @@ describe('docker-compose.yml', () => {
     const grants = (user: string) => [...section(user).matchAll(/<query>([^<]*)<\/query>/g)].map((m) => m[1]!);
     expect(grants('fleetlake_writer').every((g) => /^GRANT (INSERT|INSERT, SELECT|SELECT) ON (fleet\.\w+|system\.\*)$/.test(g)), grants('fleetlake_writer').join('; ')).toBe(true);
     expect(grants('fleetlake_writer').filter((g) => g.startsWith('GRANT INSERT')).map((g) => g.split(' ON ')[1]).sort()).toEqual(
-      ['fleet.device_frames', 'fleet.devices', 'fleet.ingest_file_progress', 'fleet.ingest_journal', 'fleet.ingest_metrics', 'fleet.ingest_rejects', 'fleet.latest_positions', 'fleet.positions'],
+      ['fleet.device_commands', 'fleet.device_frames', 'fleet.devices', 'fleet.ingest_file_progress', 'fleet.ingest_journal', 'fleet.ingest_metrics', 'fleet.ingest_rejects', 'fleet.latest_positions', 'fleet.positions'],
     );
     expect(grants('fleetlake_api').filter((g) => !g.startsWith('GRANT SELECT'))).toEqual([
       'GRANT INSERT ON fleet.api_audit',
+      'GRANT INSERT ON fleet.device_commands',
+      'GRANT INSERT ON fleet.devices',
       'GRANT ALTER DELETE ON fleet.positions',
       'GRANT ALTER DELETE ON fleet.latest_positions',
       'GRANT ALTER DELETE ON fleet.ingest_rejects',

@@ -130,10 +130,26 @@ describe('fleetlake start (the all-in-one behind npm start)', () => {
       FLEETLAKE_TOPIC: topic,
       FLEETLAKE_INGEST_GROUP: `allinone-${randomUUID()}`,
       FLEETLAKE_TOPIC_PARTITIONS: '2',
+      FLEETLAKE_GATEWAY_FRAMES_TOPIC: `${topic}-frames`,
+      FLEETLAKE_GATEWAY_ARCHIVE_GROUP: `${topic}-archive`,
+      FLEETLAKE_GATEWAY_UNKNOWN_DEVICES: 'register',
+      FLEETLAKE_GATEWAY_HOST: '127.0.0.1',
     });
     const page = await (await fetch(running.apiUrl)).text();
     expect(page).toContain('Kafka (');
     await until(async () => ((await status(running.apiUrl)).rows_stored > 0 ? true : undefined), 45_000, () => `nothing arrived through Kafka:\n${running.output()}`);
+    // A tracker's frames go through the frames topic and the archiver in the same process into fleet.device_frames.
+    const port = Number(/Teltonika (\d+)/.exec(running.output())?.[1]);
+    const lake = /over ClickHouse HTTP: (\S+)/.exec(running.output())?.[1];
+    const sink = createDeviceSink({ protocol: 'teltonika', host: '127.0.0.1', port, maxRecordsPerPacket: 1, ackTimeoutMs: 5000, seed: 1 });
+    const at = Date.now() - 60_000;
+    await sink.send([0, 1].map((i) => ({ key: 'v-8', value: encodePosition({ vehicle_id: 'v-8', ts_ms: at + i * 5000, lat: 45.5, lon: -73.56, speed_kmh: 20, heading_deg: 90, vehicle_type: '' }) })));
+    await sink.close();
+    const archived = async () => {
+      const response = await fetch(`${lake}/?query=${encodeURIComponent("SELECT count() FROM fleet.device_frames WHERE device_id = '350000000000008'")}`);
+      return Number((await response.text()).trim());
+    };
+    await until(async () => ((await archived()) >= 1 + sink.stats.packets ? true : undefined), 30_000, () => `the tracker's frames did not reach fleet.device_frames:\n${running.output()}`);
     expect(await stop(running)).toBe(0);
   }, 180_000);
 });

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import { createMetrics, type Metrics } from '../core/metrics.ts';
 import { createKafkaSink, runGenerator, type PositionSink, type RunSummary } from '../generator/index.ts';
 import { createInProcessSource, createKafkaSource, kafkaSourceOptions, runIngest, type IngestSource, type IngestSummary } from '../ingest/index.ts';
+import { archiveFramesTopic } from '../gateway/frame-archiver.ts';
 import { createFrameTableSink } from '../gateway/frame-table.ts';
 import { createSinkOutput, type GatewayOutput } from '../gateway/gateway-output.ts';
 import { startGateway, type RunningGateway } from '../gateway/run-gateway.ts';
@@ -46,7 +47,8 @@ const IN_PROCESS_CAPACITY = 50_000;
  * gateway and ingest are joined by a bounded in-process source that goes
  * through the same ingest core (batching, validation, rejects, metrics) as
  * Kafka, and archived device frames go straight into fleet.device_frames;
- * with kafka.brokers set they go through the broker.
+ * with kafka.brokers set they go through the broker (frames too, copied into
+ * fleet.device_frames by the archiver in this process).
  */
 export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOptions, logger: Logger): Promise<AllInOne> {
   const ch = openClickHouse(config);
@@ -87,6 +89,9 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
       ? await createKafkaSink({ brokers: config.kafka.brokers, clientId: `${config.kafka.client_id}-gateway-frames`, topic: config.gateway.frames_topic, partitions: config.kafka.partitions, logger })
       : createFrameTableSink(ch.client);
     const gateway = await startGatewayOnFreePorts(config, ch.client, createSinkOutput({ send: (batch) => sink.send(batch), close: async () => {} }, frames), metrics, logger.child({ stage: 'gateway' }));
+    // Through a broker the archive is the frames topic; copied into fleet.device_frames here, as `fleetlake gateway` does.
+    const archiveStop = new AbortController();
+    const archiving = viaBroker ? archiveFramesTopic(config, ch.client, logger, archiveStop.signal) : undefined;
 
     const endpoint = ch.mode === 'embedded' ? await serveLakeOverHttp(ch.reader, options.clickhouseHttpPort, logger) : undefined;
     if (endpoint) {
@@ -100,7 +105,8 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
       `${viaBroker ? `Kafka (${config.kafka.brokers.join(', ')})` : 'an in-process queue'}, ingest and this API, on ${ch.mode === 'embedded' ? `the embedded lake in ${ch.location}` : ch.location}`;
     // Per-request logs stay quiet here (the status page polls); `fleetlake serve` logs them.
     const apiLogger = logger.child({ stage: 'api' }, { level: logger.levelVal > 40 ? logger.level : 'warn' });
-    const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, writer: ch.client, config, logger: apiLogger, metrics });
+    // Commands reach the in-process gateway at once; separate gateways poll the queue.
+    const app = await buildApp({ clickhouse: { client: ch.reader, mode: ch.mode }, writer: ch.client, config, logger: apiLogger, metrics, commandQueued: () => gateway.relay.poke() });
     // Said at warn level: the API logger is quiet, and auth off is what an operator must not miss.
     if (app.api.auth === 'off') logger.warn(describeAuth(app.api.auth));
     await app.register(statusPage, { client: ch.reader, describe, clickhouseHttp: endpoint?.url });
@@ -112,6 +118,8 @@ export async function startAllInOne(config: FleetlakeConfig, options: AllInOneOp
     const stop = () =>
       (stopping ??= (async () => {
         await gateway.stop();
+        archiveStop.abort();
+        await archiving;
         generatorStop.abort();
         if (options.vehicles > 0) await settle(generatorDone, logger, 'generator');
         await sink.close();

@@ -114,6 +114,10 @@ export const CONFIG_SPEC = {
     idle_timeout: duration('a connection that sends nothing this long is closed', '10m', 'FLEETLAKE_GATEWAY_IDLE_TIMEOUT'),
     frame_timeout: duration('a frame must arrive whole within this time of its first byte, or the connection is cut (trickling clients)', '30s', 'FLEETLAKE_GATEWAY_FRAME_TIMEOUT'),
     registry_refresh: duration('how often the gateway rereads fleet.devices', '10s', 'FLEETLAKE_GATEWAY_REGISTRY_REFRESH'),
+    report_interval: duration('how often each gateway writes its figures (connections, positions/s, ACK latency) into fleet.ingest_metrics for the Devices dashboard', '10s', 'FLEETLAKE_GATEWAY_REPORT_INTERVAL'),
+    command_poll: duration('how often each gateway reads the command queue (fleet.device_commands) for its connected devices', '1s', 'FLEETLAKE_GATEWAY_COMMAND_POLL'),
+    command_answer_timeout: duration('how long a device has to answer a command sent to it before it is recorded unanswered', '30s', 'FLEETLAKE_GATEWAY_COMMAND_ANSWER_TIMEOUT'),
+    command_expiry: duration('default life of a queued command: not sent by then, it expires (POST /v1/devices/{id}/commands takes expires_in)', '1d', 'FLEETLAKE_GATEWAY_COMMAND_EXPIRY'),
     metrics_port: int('port of the gateway\'s Prometheus /metrics endpoint; 0 turns it off', 9465, 0, 65535, 'FLEETLAKE_GATEWAY_METRICS_PORT'),
   },
   log: {

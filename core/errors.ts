@@ -92,6 +92,8 @@ export const ERROR_CODES = {
   ESTIMATE_SCENARIO_INVALID: { status: 400, template: '{detail}' },
   DEVICE_INVALID: { status: 400, template: '{detail}' },
   DEVICE_NOT_FOUND: { status: 404, template: 'device {id} is not in fleet.devices; `fleetlake devices list` shows the registered ones' },
+  DEVICE_COMMAND_NOT_FOUND: { status: 404, template: 'device {id} has no command {command}: POST /v1/devices/{id}/commands answers with the command_id to read' },
+  DEVICE_FORBIDDEN: { status: 403, template: 'the API key {key} is restricted to {restriction}: it cannot {action} device {id}; use a key restricted to its vehicle\'s group, or an unrestricted one' },
   DEVICE_IMPORT_INVALID: { status: 400, template: '{path} line {line}: {detail}' },
   GATEWAY_PORT_BUSY: { status: 500, template: 'the {protocol} listener cannot bind {host}:{port}: {detail}; pick another with --{protocol}-port or stop what holds it' },
   GENERATOR_WORKER_FAILED: {

@@ -56,6 +56,17 @@ export const INGEST_METRIC_SERIES = {
 } as const satisfies Record<string, { mirrors: keyof typeof METRIC_DEFINITIONS; summary?: string }>;
 export type IngestMetricSeries = keyof typeof INGEST_METRIC_SERIES;
 
+/** What every gateway process writes into the same table, for the Devices dashboard; `instance` names the gateway. */
+export const GATEWAY_METRIC_SERIES = {
+  gateway_connections: { mirrors: 'gatewayConnections' },
+  gateway_positions_per_second: { mirrors: 'gatewayPositions', summary: 'per second over the last report interval' },
+  gateway_ack_seconds_p50: { mirrors: 'gatewayAckSeconds', summary: 'median over the last report interval' },
+  gateway_ack_seconds_p99: { mirrors: 'gatewayAckSeconds', summary: '99th percentile over the last report interval' },
+} as const satisfies Record<string, { mirrors: keyof typeof METRIC_DEFINITIONS; summary?: string }>;
+export type GatewayMetricSeries = keyof typeof GATEWAY_METRIC_SERIES;
+/** Every series of fleet.ingest_metrics. */
+export type MetricSeries = IngestMetricSeries | GatewayMetricSeries;
+
 type Definitions = typeof METRIC_DEFINITIONS;
 type Labels<D> = D extends { labels: readonly (infer L extends string)[] } ? L : never;
 type Instrument<D> = D extends { kind: 'counter' }

@@ -14,6 +14,7 @@ export const TABLES = {
   districts: `${DATABASE}.districts`,
   devices: `${DATABASE}.devices`,
   deviceFrames: `${DATABASE}.device_frames`,
+  deviceCommands: `${DATABASE}.device_commands`,
   apiKeys: `${DATABASE}.api_keys`,
   vehicleGroups: `${DATABASE}.vehicle_groups`,
   apiAudit: `${DATABASE}.api_audit`,

@@ -24,8 +24,8 @@ const byUid = (uid: string) => dashboards.find((d) => d.dashboard.uid === uid)!.
 const settings = Object.fromEntries((datasource.jsonData.customSettings ?? []).map((s) => [s.setting, s.value]));
 
 describe('dashboard files', () => {
-  it('provides the four dashboards, each with its own uid', () => {
-    expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['fleetlake-area-explorer', 'fleetlake-fleet', 'fleetlake-ingest', 'fleetlake-storage']);
+  it('provides the five dashboards, each with its own uid', () => {
+    expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['fleetlake-area-explorer', 'fleetlake-devices', 'fleetlake-fleet', 'fleetlake-ingest', 'fleetlake-storage']);
   });
 
   it.each(files)('$file is structurally sound', ({ json }) => {
@@ -114,6 +114,21 @@ describe('every panel query against a lake with fleet and ingest data', () => {
     const after = Date.now();
     expect(freshness).toBeGreaterThanOrEqual((before - newestMs) / 1000);
     expect(freshness).toBeLessThanOrEqual((after - newestMs) / 1000);
+  });
+
+  it('Devices: frames by outcome and unknown devices come from the gateway\'s archive, the answered command from its log', async () => {
+    const outcomes = await panelResult('fleetlake-devices', 'Frames by outcome');
+    const col = (r: QueryResult, name: string) => r.columns.findIndex((c) => c.name === name);
+    const byOutcome = new Map<string, number>();
+    for (const row of outcomes.rows) byOutcome.set(String(row[col(outcomes, 'outcome')]), (byOutcome.get(String(row[col(outcomes, 'outcome')])) ?? 0) + Number(row[col(outcomes, 'frames')]));
+    // Three registered trackers: a login, three packets and a command answer each (one tracker was commanded); the unknown one's refused login; the garbage.
+    expect(Object.fromEntries(byOutcome)).toEqual({ ok: 3 * 4 + 1, unknown_device: 1, garbage: 1 });
+    const unknown = await panelResult('fleetlake-devices', 'Unknown devices');
+    expect(unknown.rows.map((r) => r[col(unknown, 'to_let_it_in')])).toEqual(['fleetlake devices add 359999999999999 --vehicle <id>']);
+    const commands = await panelResult('fleetlake-devices', 'Commands to devices');
+    expect(commands.rows.map((r) => [r[col(commands, 'command')], r[col(commands, 'state')]])).toEqual([['getinfo', 'answered']]);
+    const [[perSecond]] = (await panelResult('fleetlake-devices', 'Positions/s from devices (period)')).rows as [[number]];
+    expect(perSecond).toBeCloseTo(18 / 3600, 6);
   });
 
   it('Storage: the archived month shows on the cold volume, the live data on the hot one', async () => {

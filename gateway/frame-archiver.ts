@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import type { FleetlakeConfig } from '../core/config.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
 import { stringLiteral } from '../core/sql-text.ts';
+import { createKafkaSource, kafkaSourceOptions } from '../ingest/sources/kafka.ts';
 import type { IngestSource, SourceMessage, SourceSink, StreamRef } from '../ingest/types.ts';
-import { ONE_NODE, type WriteConsistency } from '../ingest/write-consistency.ts';
+import { ONE_NODE, writeConsistency, type WriteConsistency } from '../ingest/write-consistency.ts';
 import { decodeFrameRecord, type FrameRecord } from './frame-record.ts';
 import { FRAME_COLUMNS, frameRowTsv } from './frame-table.ts';
 
@@ -104,4 +106,26 @@ export async function runFrameArchiver(options: FrameArchiverOptions): Promise<n
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * The archiver of a process that publishes to Kafka (`fleetlake gateway`,
+ * `fleetlake start` with a broker): the frames topic into fleet.device_frames
+ * in consumer group gateway.archive_group, until `signal`. Undefined when the
+ * group is empty (archiving turned off). It never rejects: a failure is
+ * logged, and the frames wait on the topic for the next run.
+ */
+export function archiveFramesTopic(config: FleetlakeConfig, client: ClickHouseClient, logger: Logger, signal: AbortSignal): Promise<void> | undefined {
+  const group = config.gateway.archive_group;
+  if (!group) return undefined;
+  return runFrameArchiver({
+    source: createKafkaSource({ ...kafkaSourceOptions(config, logger), topic: config.gateway.frames_topic, groupId: group }),
+    client,
+    consistency: writeConsistency(config.clickhouse.cluster),
+    logger: logger.child({ stage: 'archive' }),
+    signal,
+  }).then(
+    () => undefined,
+    (err: unknown) => logger.error({ err }, 'the frame archiver stopped; frames stay on the topic'),
+  );
 }

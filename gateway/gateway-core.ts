@@ -35,6 +35,10 @@ export interface GatewayCore {
   closed(protocol: GatewayProtocol, reason: string): void;
   /** Commands to devices over their open connections. */
   readonly commands: DeviceCommands;
+  /** Marks `frame` as published for `deviceId`: a restarted gateway recalls what its predecessor published (resend-memory.ts). */
+  remember(deviceId: string, frame: Buffer): void;
+  /** ACK latencies (seconds) and positions published since the last call, for the metrics report. */
+  takeWindow(): { readonly ackSeconds: number[]; readonly positions: number };
   readonly metrics: Metrics;
 }
 
@@ -44,6 +48,13 @@ const REMEMBERED_FRAMES = 16;
 export function createGatewayCore(registry: DeviceRegistry, output: GatewayOutput, metrics: Metrics, logger: Logger, now: () => number = Date.now): GatewayCore {
   const published = new Map<string, string[]>();
   const digest = (frame: Buffer) => createHash('sha1').update(frame).digest('base64');
+  let window = { ackSeconds: [] as number[], positions: 0 };
+  const remember = (deviceId: string, key: string) => {
+    const list = published.get(deviceId) ?? [];
+    list.push(key);
+    if (list.length > REMEMBERED_FRAMES) list.shift();
+    published.set(deviceId, list);
+  };
 
   const archive: GatewayCore['archive'] = (protocol, deviceId, remote, frame, outcome, detail) => {
     metrics.gatewayFrames.inc({ protocol, outcome });
@@ -82,18 +93,25 @@ export function createGatewayCore(registry: DeviceRegistry, output: GatewayOutpu
       }
       metrics.gatewayFrames.inc({ protocol: d.protocol, outcome });
       if (d.withoutFix > 0) metrics.gatewayRecordsWithoutFix.inc({ protocol: d.protocol }, d.withoutFix);
-      metrics.gatewayAckSeconds.observe({ protocol: d.protocol }, (now() - started) / 1000);
+      const ackSeconds = (now() - started) / 1000;
+      metrics.gatewayAckSeconds.observe({ protocol: d.protocol }, ackSeconds);
+      // A report interval's sample, bounded: past 100,000 ACKs in one interval, the first ones make the quantiles.
+      if (window.ackSeconds.length < 100_000) window.ackSeconds.push(ackSeconds);
+      if (!duplicate) window.positions += d.positions.length;
       if (duplicate) return 'duplicate';
       if (d.positions.length > 0) {
         metrics.gatewayPositions.inc({ protocol: d.protocol }, d.positions.length);
-        const list = seen ?? [];
-        list.push(key);
-        if (list.length > REMEMBERED_FRAMES) list.shift();
-        published.set(d.deviceId, list);
+        remember(d.deviceId, key);
       }
       return 'published';
     },
     archive,
+    remember: (deviceId, frame) => remember(deviceId, digest(frame)),
     closed: (protocol, reason) => metrics.gatewayClosed.inc({ protocol, reason }),
+    takeWindow() {
+      const taken = window;
+      window = { ackSeconds: [], positions: 0 };
+      return taken;
+    },
   };
 }

@@ -189,6 +189,18 @@ describe('the gateway listeners', () => {
     expect(await counted('fleetlake_gateway_connections_closed_total', { protocol: 'gt06', reason: 'not_logged_in' })).toBe(1);
   });
 
+  it('GT06 commands: an online command (0x80) goes to the logged-in device and its 0x15 answer comes back', async () => {
+    const probe = await openTcpProbe(gateway.ports.gt06);
+    probe.send(Buffer.from('78780D01012345678901234500018CDD0D0A', 'hex'));
+    await probe.read(10);
+    const sent = gateway.core.commands.send(GT06_IMEI, 'STATUS#', 5000);
+    const command = await probe.read(22);
+    expect(command.subarray(0, 16).toString('hex').toUpperCase()).toBe('78781180' + '0B' + '00000001' + Buffer.from('STATUS#').toString('hex').toUpperCase());
+    probe.send(encodeGt06Frame({ ...encodeGt06Message({ type: 'answer', serverFlag: 1, text: 'Battery:4.10V,NORMAL; GPRS:Link Up' }), serial: 3 }));
+    expect(await sent).toEqual({ status: 'answered', answer: 'Battery:4.10V,NORMAL; GPRS:Link Up' });
+    probe.end();
+  });
+
   it('GT06: an unknown device gets no login reply and is hung up on', async () => {
     const probe = await openTcpProbe(gateway.ports.gt06);
     probe.send(Buffer.from('78780D01086471700328358100093F040D0A', 'hex'));

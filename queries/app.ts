@@ -21,6 +21,7 @@ import { erasureRoutes } from './routes/erasure.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { districtRoutes } from './routes/districts.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { deviceCommandRoutes } from './routes/device-commands.ts';
 import { healthRoutes } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -37,6 +38,10 @@ export interface ApiSettings {
   /** The /map page and its live feed. */
   readonly map: FleetlakeConfig['map'];
   readonly mode: ClickHouseMode | 'unknown';
+  /** The command settings (gateway.command_expiry). */
+  readonly gateway: FleetlakeConfig['gateway'];
+  /** Tells a gateway in the same process that a device has a new command (`fleetlake start`); elsewhere the gateways poll. */
+  readonly commandQueued: (deviceId: string) => void;
   /** Milliseconds since the epoch; injected so "now" is testable. */
   readonly now: () => number;
 }
@@ -69,6 +74,8 @@ export interface BuildAppOptions {
   readonly metrics?: Metrics;
   readonly now?: () => number;
   readonly namedSqlDir?: string;
+  /** See ApiSettings.commandQueued. */
+  readonly commandQueued?: (deviceId: string) => void;
 }
 
 /**
@@ -113,7 +120,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('queries', queries);
   app.decorate('metrics', metrics);
   const now = options.now ?? Date.now;
-  app.decorate('api', { config: api, auth, map: config.map, mode: options.clickhouse.mode ?? 'unknown', now } satisfies ApiSettings);
+  app.decorate('api', { config: api, auth, map: config.map, mode: options.clickhouse.mode ?? 'unknown', gateway: config.gateway, commandQueued: options.commandQueued ?? (() => {}), now } satisfies ApiSettings);
   // One read of fleet.latest_positions for every unrestricted listener; a restricted key's stream reads its own (routes/live.ts).
   const live = createLiveFeed({ queries, intervalMs: config.map.live_interval.ms, maxVehicles: config.map.live_max_vehicles, restriction: UNRESTRICTED });
   app.decorate('live', live);
@@ -143,6 +150,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(districtRoutes);
   await app.register(heatmapRoutes);
   await app.register(deviceRoutes);
+  await app.register(deviceCommandRoutes);
   await app.register(erasureRoutes);
   await app.register(keyRoutes);
   await app.register(liveRoutes);

@@ -53,6 +53,7 @@ describe('the cluster rendering of the migrations', () => {
       'fleet.districts',
       'fleet.devices',
       'fleet.device_frames_local', 'fleet.device_frames',
+      'fleet.device_commands',
       'fleet.api_keys',
       'fleet.vehicle_groups',
       'fleet.api_audit_local', 'fleet.api_audit',

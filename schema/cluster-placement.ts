@@ -41,6 +41,8 @@ export const CLUSTER_PLACEMENT: Readonly<Record<string, Placement>> = {
   [TABLES.devices]: { kind: 'everywhere' },
   // Raw frames, as many as positions: by device, so replaying or erasing one device reads one shard.
   [TABLES.deviceFrames]: { kind: 'sharded', shardingKey: 'cityHash64(device_id)' },
+  // A few rows per command, read every second by every gateway (the queue): whole on every node.
+  [TABLES.deviceCommands]: { kind: 'everywhere' },
 };
 
 /** The Keeper path of a Replicated table; `{shard}` and `{replica}` are macros of each server's config. */

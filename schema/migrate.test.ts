@@ -60,4 +60,28 @@ describe('fleetlake migrate', () => {
     expect(table?.engine_full).toContain('toIntervalDay(14)');
     expect((await migrate(lake.ch.client, lake.config)).retentionChanged).toBe(true);
   });
+
+  it('sets the raw frame archive TTL from gateway.raw_retention, and fleet.device_frames drops frames older than it', async () => {
+    const { client } = lake.ch;
+    const week = { value: 7, unit: 'd', ms: 7 * 86_400_000, text: '7d' } as const;
+    const changed = await migrate(client, { ...lake.config, gateway: { ...lake.config.gateway, raw_retention: week } });
+    expect(changed.retentionSet).toEqual(['gateway.raw_retention 7d']);
+    const [table] = await queryRows<{ engine_full: string }>(client, "SELECT engine_full FROM system.tables WHERE database = 'fleet' AND name = 'device_frames'");
+    expect(table?.engine_full).toContain('TTL toDateTime(received_at) + toIntervalDay(7)');
+
+    const frame = (device: string, ageDays: number) => ({
+      received_at: new Date(Date.now() - ageDays * 86_400_000).toISOString().replace('T', ' ').replace('Z', ''),
+      device_id: device, protocol: 'teltonika', remote: '127.0.0.1:1', outcome: 'ok', detail: '', positions: 1, frame: 'x',
+    });
+    // One insert per age: a part whose rows all expired is dropped whole (ttl_only_drop_parts).
+    await client.insert({ table: 'fleet.device_frames', values: [frame('imei-fresh', 1)], format: 'JSONEachRow' });
+    await client.insert({ table: 'fleet.device_frames', values: [frame('imei-old', 8)], format: 'JSONEachRow' });
+    await client.command({ query: 'ALTER TABLE fleet.device_frames MATERIALIZE TTL', clickhouse_settings: { mutations_sync: '2' } });
+    await client.command({ query: 'OPTIMIZE TABLE fleet.device_frames FINAL' });
+    expect(await queryRows(client, 'SELECT device_id FROM fleet.device_frames ORDER BY device_id')).toEqual([{ device_id: 'imei-fresh' }]);
+
+    const back = await migrate(client, lake.config);
+    expect(back.retentionSet).toEqual(['gateway.raw_retention 90d']);
+    await client.command({ query: 'TRUNCATE TABLE fleet.device_frames' });
+  });
 });

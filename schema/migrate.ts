@@ -11,7 +11,10 @@ import { schemaDdl } from './schema-ddl.ts';
 export interface MigrateResult {
   readonly applied: readonly string[];
   readonly alreadyApplied: readonly string[];
+  /** A configured TTL differed from the table's and was set (retention.*, gateway.raw_retention). */
   readonly retentionChanged: boolean;
+  /** The configuration keys of each TTL set, e.g. `gateway.raw_retention 30d`. */
+  readonly retentionSet: readonly string[];
   /** The default districts, when fleet.districts was empty and this run loaded them. */
   readonly districtsLoaded?: { readonly from: string; readonly count: number };
 }
@@ -61,7 +64,7 @@ export async function migrate(
     await client.insert({ table: TABLES.migrations, values: [{ name: migration.name, checksum: migration.checksum }], format: 'JSONEachRow' });
     applied.push(migration.name);
   }
-  const retentionChanged = await applyRetention(client, config.retention, ddl.retention);
+  const retentionSet = (await applyRetention(client, config, ddl)).map((t) => t.source);
   const districts = await ensureDistricts(client);
-  return { applied, alreadyApplied, retentionChanged, ...(districts.loadedFrom ? { districtsLoaded: { from: districts.loadedFrom, count: districts.count } } : {}) };
+  return { applied, alreadyApplied, retentionChanged: retentionSet.length > 0, retentionSet, ...(districts.loadedFrom ? { districtsLoaded: { from: districts.loadedFrom, count: districts.count } } : {}) };
 }

@@ -2,8 +2,15 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from '../core/clickhouse.ts';
 import type { FleetlakeConfig } from '../core/config.ts';
 import { toClickHouseInterval } from '../core/duration.ts';
-import { STORAGE } from '../core/names.ts';
-import type { SchemaDdl } from './schema-ddl.ts';
+import { STORAGE, TABLES } from '../core/names.ts';
+import type { SchemaDdl, TtlTarget } from './schema-ddl.ts';
+
+/** A TTL the configuration sets on a table, with the keys it comes from (for messages and the schema script). */
+export interface ConfiguredTtl {
+  readonly table: string;
+  readonly ttl: string;
+  readonly source: string;
+}
 
 /** The TTL clause of fleet.positions for a retention configuration. */
 export function positionsTtl(retention: FleetlakeConfig['retention']): string {
@@ -13,24 +20,45 @@ export function positionsTtl(retention: FleetlakeConfig['retention']): string {
   );
 }
 
-/** The ALTER that sets the retention. */
-export function retentionStatement(retention: FleetlakeConfig['retention'], target: SchemaDdl['retention']): string {
-  return `ALTER TABLE ${target.table}${target.onCluster} MODIFY TTL ${positionsTtl(retention)}`;
+/**
+ * Every TTL that comes from the configuration: the positions' tiering and
+ * deletion (retention.*), and the raw frame archive's (gateway.raw_retention),
+ * which migration 0022 created with the 90-day default.
+ */
+export function configuredTtls(config: Pick<FleetlakeConfig, 'retention' | 'gateway'>): readonly ConfiguredTtl[] {
+  const { retention, gateway } = config;
+  return [
+    { table: TABLES.positions, ttl: positionsTtl(retention), source: `retention.hot ${retention.hot.text}, retention.delete_after ${retention.delete_after.text}` },
+    { table: TABLES.deviceFrames, ttl: `toDateTime(received_at) + ${toClickHouseInterval(gateway.raw_retention)} DELETE`, source: `gateway.raw_retention ${gateway.raw_retention.text}` },
+  ];
+}
+
+/** The ALTER that sets a TTL. */
+export function ttlStatement(ttl: string, target: TtlTarget): string {
+  return `ALTER TABLE ${target.table}${target.onCluster} MODIFY TTL ${ttl}`;
 }
 
 /**
- * Makes the table's TTL match the configuration. Compares ClickHouse's own
- * formatting of both sides, so a TTL written differently but meaning the same
- * is left alone. Existing parts are not rewritten (materialize_ttl_after_modify
- * = 0): new TTLs apply as parts merge, and `ALTER TABLE … MATERIALIZE TTL`
- * applies them at once.
+ * Makes every configured TTL match the configuration; returns the ones it
+ * changed. Compares ClickHouse's own formatting of both sides, so a TTL
+ * written differently but meaning the same is left alone. Existing parts are
+ * not rewritten (materialize_ttl_after_modify = 0): new TTLs apply as parts
+ * merge, and `ALTER TABLE … MATERIALIZE TTL` applies them at once.
  */
-export async function applyRetention(client: ClickHouseClient, retention: FleetlakeConfig['retention'], target: SchemaDdl['retention']): Promise<boolean> {
-  const alter = retentionStatement(retention, target);
+export async function applyRetention(client: ClickHouseClient, config: Pick<FleetlakeConfig, 'retention' | 'gateway'>, ddl: Pick<SchemaDdl, 'ttlTarget'>): Promise<ConfiguredTtl[]> {
+  const changed: ConfiguredTtl[] = [];
+  for (const configured of configuredTtls(config)) {
+    if (await applyTtl(client, ttlStatement(configured.ttl, ddl.ttlTarget(configured.table)), ddl.ttlTarget(configured.table).table)) changed.push(configured);
+  }
+  return changed;
+}
+
+async function applyTtl(client: ClickHouseClient, alter: string, table: string): Promise<boolean> {
+  const [database, name] = table.split('.');
   const [current] = await queryRows<{ create_table_query: string }>(
     client,
     `SELECT create_table_query FROM system.tables WHERE database = {db:String} AND name = {table:String}`,
-    { db: target.table.split('.')[0], table: target.table.split('.')[1] },
+    { db: database, table: name },
   );
   const [wanted] = await queryRows<{ ttl: string }>(client, `SELECT formatQuerySingleLine({q:String}) AS ttl`, { q: alter });
   // formatQuery wraps the alter command in parentheses: "ALTER TABLE t (MODIFY TTL <ttl>)".

@@ -1,7 +1,13 @@
 import { DATABASE, TABLES } from '../core/names.ts';
 import { renderClusterStatement } from './cluster-ddl.ts';
-import { localTable } from './cluster-placement.ts';
+import { CLUSTER_PLACEMENT, localTable } from './cluster-placement.ts';
 import type { Migration } from './migrations.ts';
+
+/** Where a table's TTL is set: the table holding the rows, and ON CLUSTER when there is one. */
+export interface TtlTarget {
+  readonly table: string;
+  readonly onCluster: string;
+}
 
 /** The DDL of one deployment mode: one node (`cluster` empty) or a ClickHouse cluster. */
 export interface SchemaDdl {
@@ -9,8 +15,8 @@ export interface SchemaDdl {
   readonly prelude: readonly string[];
   /** A migration's statements as this mode runs them. On one node, the file's own statements, unchanged. */
   statements(migration: Migration): readonly string[];
-  /** Where the positions TTL (the retention) is set: the table holding the rows, and ON CLUSTER when there is one. */
-  readonly retention: { readonly table: string; readonly onCluster: string };
+  /** Where the TTL of `table` (one of TABLES) is set. */
+  ttlTarget(table: string): TtlTarget;
 }
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLES.migrations}
@@ -22,13 +28,13 @@ export function schemaDdl(cluster: string): SchemaDdl {
     return {
       prelude: [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, MIGRATIONS_TABLE],
       statements: (migration) => migration.statements,
-      retention: { table: TABLES.positions, onCluster: '' },
+      ttlTarget: (table) => ({ table, onCluster: '' }),
     };
   }
   const render = (statement: string) => renderClusterStatement(statement, cluster);
   return {
     prelude: [`CREATE DATABASE IF NOT EXISTS ${DATABASE} ON CLUSTER ${cluster}`, ...render(MIGRATIONS_TABLE)],
     statements: (migration) => migration.statements.flatMap(render),
-    retention: { table: localTable(TABLES.positions), onCluster: ` ON CLUSTER ${cluster}` },
+    ttlTarget: (table) => ({ table: CLUSTER_PLACEMENT[table]?.kind === 'sharded' ? localTable(table) : table, onCluster: ` ON CLUSTER ${cluster}` }),
   };
 }

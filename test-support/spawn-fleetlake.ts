@@ -11,9 +11,13 @@ export interface FleetlakeChild {
   readonly output: () => string;
 }
 
-/** `fleetlake <args>` in a process of its own, as a supervisor runs it: what a signal does is only visible there. */
-export function spawnFleetlake(args: readonly string[], env: NodeJS.ProcessEnv): FleetlakeChild {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `fleetlake <args>` in a process of its own, as a supervisor runs it: what a
+ * signal does is only visible there. `nodeArgs` go to node itself (a
+ * benchmark's --cpu-prof, which NODE_OPTIONS does not take).
+ */
+export function spawnFleetlake(args: readonly string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): FleetlakeChild {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,12 +1,11 @@
 import { openClickHouse } from '../../core/clickhouse.ts';
 import { FleetlakeError } from '../../core/errors.ts';
 import { createMetrics } from '../../core/metrics.ts';
-import { runFrameArchiver } from '../../gateway/frame-archiver.ts';
+import { archiveFramesTopic } from '../../gateway/frame-archiver.ts';
 import { createKafkaOutput } from '../../gateway/gateway-output.ts';
-import { createKafkaSource, kafkaSourceOptions } from '../../ingest/sources/kafka.ts';
-import { writeConsistency } from '../../ingest/write-consistency.ts';
 import { startGateway } from '../../gateway/run-gateway.ts';
 import { startMetricsServer } from '../../ingest/metrics-server.ts';
+import { GATEWAY_REPLAY_HELP, runGatewayReplay } from './gateway-replay.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -14,6 +13,7 @@ export const gatewayCommand: Command = {
   name: 'gateway',
   summary: 'accept real trackers (Teltonika TCP/UDP, GT06/Concox, Traccar Client) and publish their positions to Kafka',
   help: `Usage: fleetlake gateway [--teltonika-port 5027] [--gt06-port 5023] [--osmand-port 5055] [--host 0.0.0.0]
+       fleetlake gateway replay --from T --to T [--device ID]
 
 Listens on the ports Traccar uses, so a fleet moving from Traccar only changes
 the server address in its devices:
@@ -39,14 +39,23 @@ their own id, for trials.
   --host H             gateway.host, the address all listeners bind (default 0.0.0.0)
 
 An archiver in the same process copies the frames topic into the table
-fleet.device_frames (consumer group gateway.archive_group; empty turns it off).
+fleet.device_frames (consumer group gateway.archive_group; empty turns it off),
+which keeps them gateway.raw_retention (90d, set by 'fleetlake migrate').
+Commands queued with POST /v1/devices/{id}/commands (fleet.device_commands)
+reach the devices connected to this process: it reads the queue every
+gateway.command_poll (1s) and when a device logs in. Every
+gateway.report_interval (10s) it writes connections, positions/s and ACK
+latency into fleet.ingest_metrics for the Devices dashboard.
 
 Needs KAFKA_BROKERS and a migrated lake (the registry is fleet.devices). With the
 embedded engine the gateway owns the data directory, so run it against a
 ClickHouse server (CLICKHOUSE_URL) when ingest runs in another process.
 Prometheus metrics: http://HOST:9465/metrics (gateway.metrics_port). More in
-docs/gateway.md.`,
+docs/gateway.md.
+
+${GATEWAY_REPLAY_HELP}`,
   async run(ctx) {
+    if (ctx.argv[0] === 'replay') return runGatewayReplay(ctx, ctx.argv.slice(1));
     const { values } = parseCommandArgs('gateway', ctx.argv, {
       'teltonika-port': { type: 'string' },
       'gt06-port': { type: 'string' },
@@ -68,16 +77,7 @@ docs/gateway.md.`,
       const metricsServer = config.gateway.metrics_port > 0 ? await startMetricsServer({ port: config.gateway.metrics_port, registry: metrics.registry, logger }) : undefined;
       const { teltonika, gt06, osmand } = gateway.ports;
       ctx.stdout.write(`gateway listening on ${config.gateway.host}: teltonika ${teltonika} (tcp+udp), gt06 ${gt06}, osmand ${osmand}\n`);
-      const group = config.gateway.archive_group;
-      const archiving = group
-        ? runFrameArchiver({
-            source: createKafkaSource({ ...kafkaSourceOptions(config, logger), topic: config.gateway.frames_topic, groupId: group }),
-            client: ch.client,
-            consistency: writeConsistency(config.clickhouse.cluster),
-            logger: logger.child({ stage: 'archive' }),
-            signal: ctx.stopSignal,
-          }).catch((err: unknown) => logger.error({ err }, 'the frame archiver stopped; frames stay on the topic'))
-        : undefined;
+      const archiving = archiveFramesTopic(config, ch.client, logger, ctx.stopSignal);
       await new Promise<void>((resolve) => ctx.stopSignal.addEventListener('abort', () => resolve(), { once: true }));
       await gateway.stop();
       await archiving;

@@ -12,7 +12,8 @@ export const migrateCommand: Command = {
 
 Applies the ordered migrations in schema/migrations/ that the lake has not
 recorded yet, sets the positions TTL from retention.hot and
-retention.delete_after, and loads the built-in Montréal districts when
+retention.delete_after and the raw frame archive's (fleet.device_frames) from
+gateway.raw_retention, and loads the built-in Montréal districts when
 fleet.districts is empty ('fleetlake districts load' replaces them). Running
 it again changes nothing. An applied
 migration whose file was edited since is refused: add a new migration instead.
@@ -41,7 +42,7 @@ tables of the usual names, every statement ON CLUSTER (docs/cluster.md).
     try {
       const result = await migrate(ch.client, config);
       for (const name of result.applied) ctx.stdout.write(`applied ${name}\n`);
-      if (result.retentionChanged) ctx.stdout.write(`retention set: hot ${config.retention.hot.text}, delete after ${config.retention.delete_after.text}\n`);
+      for (const source of result.retentionSet) ctx.stdout.write(`retention set: ${source}\n`);
       if (result.districtsLoaded) ctx.stdout.write(`loaded ${result.districtsLoaded.count} default districts from ${result.districtsLoaded.from}\n`);
       const keyFile = values['admin-key-file'];
       if (keyFile !== undefined && (await createFirstAdminKey(ch.client, keyFile))) ctx.stdout.write(`created the admin API key; it is in ${keyFile}\n`);

@@ -1,13 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FleetlakeConfig } from '../../core/config.ts';
 import { loadDistricts, type District } from '../../core/districts.ts';
-import type { IngestMetricSeries } from '../../core/metrics.ts';
+import type { IngestMetricSeries, MetricSeries } from '../../core/metrics.ts';
 import { TABLES, TOPICS } from '../../core/names.ts';
 import { encodePosition, parsePosition, type Position } from '../../core/position.ts';
 import { backfillMessages, type OutgoingMessage } from '../../generator/index.ts';
 import { createInProcessSource, runIngest } from '../../ingest/index.ts';
 import { buildApp } from '../../queries/app.ts';
 import { replaceDistricts } from '../../queries/districts-store.ts';
+import { seedDevices } from './device-seed.ts';
 
 /**
  * Fills a test lake the way production does, for every dashboard panel to
@@ -15,7 +16,8 @@ import { replaceDistricts } from '../../queries/districts-store.ts';
  * (with some malformed messages) and an archived month, both carried into
  * ClickHouse by the real ingest library, which writes the rejects and its own
  * metric reports; then a recorded hour of two ingest processes' reports, since
- * a test ingest run lasts seconds, not the hour the Ingest dashboard shows.
+ * a test ingest run lasts seconds, not the hour the Ingest dashboard shows;
+ * then the gateway's frames, commands and reports (device-seed.ts).
  */
 export interface SeededLake {
   readonly districts: readonly District[];
@@ -32,12 +34,12 @@ const DAY = 24 * HOUR;
 export interface MetricRow {
   readonly ts: string;
   readonly instance: string;
-  readonly metric: IngestMetricSeries;
+  readonly metric: MetricSeries;
   readonly labels: Readonly<Record<string, string>>;
   readonly value: number;
 }
 
-export const metricRow = (tsMs: number, instance: string, metric: IngestMetricSeries, value: number, labels: Record<string, string> = {}): MetricRow =>
+export const metricRow = (tsMs: number, instance: string, metric: MetricSeries, value: number, labels: Record<string, string> = {}): MetricRow =>
   ({ ts: chTime(tsMs), instance, metric, labels, value });
 
 export async function insertMetrics(client: ClickHouseClient, rows: readonly MetricRow[]): Promise<void> {
@@ -109,6 +111,7 @@ export async function seedLake(client: ClickHouseClient, config: FleetlakeConfig
   await client.command({ query: `ALTER TABLE ${TABLES.positions} MATERIALIZE TTL`, clickhouse_settings: { mutations_sync: '2' } });
   await insertMetrics(client, recordedReports(nowMs));
   await callApi(client, config, nowMs);
+  await seedDevices(client, nowMs);
   const positions = accepted(live);
   return { districts, positions, refused: live.length - positions.length };
 }

@@ -2,11 +2,15 @@ import { ByteReader, ByteWriter, OutOfBytes } from '../byte-reader.ts';
 import { decoded, reject, type Decoded } from '../frame-outcome.ts';
 import type { Gt06Frame } from './gt06-frame.ts';
 
-/** The GT06 messages the gateway decodes: login 0x01, location 0x12 and 0x22, heartbeat 0x13. */
+/** The GT06 messages the gateway decodes: login 0x01, location 0x12 and 0x22, heartbeat 0x13, command answers 0x15 and 0x21. */
 export const GT06_LOGIN = 0x01;
 export const GT06_LOCATION = 0x12;
 export const GT06_LOCATION_2 = 0x22;
 export const GT06_HEARTBEAT = 0x13;
+export const GT06_ANSWER = 0x15;
+export const GT06_ANSWER_2 = 0x21;
+/** The server's online command: `u8 length of flag + text | u32 server flag | ASCII command`; the device answers 0x15 (0x21 on newer models). */
+export const GT06_COMMAND = 0x80;
 
 /** GT06 latitude and longitude unit: degrees × 30000 × 60. */
 const UNITS_PER_DEGREE = 1_800_000;
@@ -54,7 +58,14 @@ export interface Gt06Heartbeat {
   readonly tail: Buffer;
 }
 
-export type Gt06Message = Gt06Login | Gt06Location | Gt06Heartbeat;
+/** A device's answer to an online command: `u8 length | u32 server flag | text [| u16 language]` (0x15), or `u32 flag | u8 encoding | text` (0x21). */
+export interface Gt06Answer {
+  readonly type: 'answer';
+  readonly serverFlag: number;
+  readonly text: string;
+}
+
+export type Gt06Message = Gt06Login | Gt06Location | Gt06Heartbeat | Gt06Answer;
 
 export function decodeGt06Message(frame: Gt06Frame): Decoded<Gt06Message> {
   const r = new ByteReader(frame.content);
@@ -98,8 +109,20 @@ export function decodeGt06Message(frame: Gt06Frame): Decoded<Gt06Message> {
       }
       case GT06_HEARTBEAT:
         return decoded({ type: 'heartbeat', terminalInfo: r.u8(), voltageLevel: r.u8(), gsmSignal: r.u8(), tail: rest() });
+      case GT06_ANSWER: {
+        const length = r.u8();
+        if (length < 4) return reject('malformed', `an answer length of ${length} cannot hold the server flag`);
+        const serverFlag = r.u32();
+        return decoded({ type: 'answer', serverFlag, text: r.slice(length - 4).toString('latin1') });
+      }
+      case GT06_ANSWER_2: {
+        const serverFlag = r.u32();
+        const encoding = r.u8();
+        const text = rest();
+        return decoded({ type: 'answer', serverFlag, text: encoding === 2 ? text.swap16().toString('utf16le') : text.toString('latin1') });
+      }
       default:
-        return reject('unknown_codec', `GT06 protocol 0x${frame.protocol.toString(16).padStart(2, '0')} is not decoded (01, 12, 13 and 22 are)`);
+        return reject('unknown_codec', `GT06 protocol 0x${frame.protocol.toString(16).padStart(2, '0')} is not decoded (01, 12, 13, 15, 21 and 22 are)`);
     }
   } catch (err) {
     if (err instanceof OutOfBytes) return reject('truncated', `protocol 0x${frame.protocol.toString(16)}: ${err.message}`);
@@ -114,6 +137,11 @@ export function encodeGt06Message(message: Gt06Message): { protocol: number; con
     case 'login':
       w.bytes(Buffer.from(message.imei.padStart(16, '0'), 'hex')).bytes(message.tail);
       return { protocol: GT06_LOGIN, content: w.toBuffer() };
+    case 'answer': {
+      const text = Buffer.from(message.text, 'latin1');
+      w.u8(4 + text.length).u32(message.serverFlag).bytes(text);
+      return { protocol: GT06_ANSWER, content: w.toBuffer() };
+    }
     case 'heartbeat':
       w.u8(message.terminalInfo).u8(message.voltageLevel).u8(message.gsmSignal).bytes(message.tail);
       return { protocol: GT06_HEARTBEAT, content: w.toBuffer() };
@@ -128,4 +156,10 @@ export function encodeGt06Message(message: Gt06Message): { protocol: number; con
       return { protocol: message.protocol, content: w.toBuffer() };
     }
   }
+}
+
+/** The content of an online command (protocol 0x80), without the language field some models take. */
+export function encodeGt06Command(command: string, serverFlag: number): { protocol: number; content: Buffer } {
+  const text = Buffer.from(command, 'latin1');
+  return { protocol: GT06_COMMAND, content: new ByteWriter(5 + text.length).u8(4 + text.length).u32(serverFlag).bytes(text).toBuffer() };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { randomGt06Location } from '../../test-support/random-frames.ts';
 import { seededRandom } from '../../test-support/test-seed.ts';
 import { encodeGt06Frame, gt06Reply, readGt06Frame, type Gt06Frame } from './gt06-frame.ts';
-import { decodeGt06Message, encodeGt06Message, type Gt06Message } from './gt06-message.ts';
+import { crc16X25 } from '../crc16.ts';
+import { decodeGt06Message, encodeGt06Command, encodeGt06Message, type Gt06Message } from './gt06-message.ts';
 
 const hex = (h: string) => Buffer.from(h, 'hex');
 const CAP = 1024;
@@ -123,5 +124,28 @@ describe('GT06: round trips and bad input', () => {
         if (out.kind === 'frame') decodeGt06Message(out.value);
       }).not.toThrow();
     }
+  });
+});
+
+describe('GT06: online commands (0x80) and their answers (0x15, 0x21)', () => {
+  it('a command is `length | server flag | ASCII` in a 0x80 frame', () => {
+    const frame = encodeGt06Frame({ ...encodeGt06Command('DWXX#', 1), serial: 1 });
+    // 7878, length 0F (protocol 1 + content 10 + serial 2 + CRC 2), 80, 09 = flag 4 + text 5, flag 00000001, "DWXX#", serial 0001.
+    expect(frame.subarray(0, -4).toString('hex').toUpperCase()).toBe('78780F8009000000014457585823' + '0001');
+    expect(frame.readUInt16BE(frame.length - 4)).toBe(crc16X25(frame, 2, frame.length - 4));
+    expect(frame.subarray(-2).toString('hex')).toBe('0d0a');
+    expect(frameOf(frame.toString('hex')).protocol).toBe(0x80);
+  });
+
+  it('answers decode from both forms, with or without the language field', () => {
+    const answer = (protocol: number, content: string) => decodeGt06Message({ protocol, content: hex(content), serial: 1 });
+    // 0x15: length 7 = flag 4 + "OK!", flag 00000001, "OK!", language 0002.
+    expect(answer(0x15, '07000000014F4B210002')).toEqual({ ok: true, value: { type: 'answer', serverFlag: 1, text: 'OK!' } });
+    // 0x21: flag, encoding 01 (ASCII), text to the end; encoding 02 is UTF-16BE.
+    expect(answer(0x21, '00000002014F4B')).toEqual({ ok: true, value: { type: 'answer', serverFlag: 2, text: 'OK' } });
+    expect(answer(0x21, '0000000202004F004B')).toEqual({ ok: true, value: { type: 'answer', serverFlag: 2, text: 'OK' } });
+    expect(answer(0x15, '02000000')).toMatchObject({ ok: false, reason: 'malformed' });
+    const simulated = encodeGt06Message({ type: 'answer', serverFlag: 3, text: 'Battery:4.1V' });
+    expect(decodeGt06Message({ ...simulated, serial: 1 })).toEqual({ ok: true, value: { type: 'answer', serverFlag: 3, text: 'Battery:4.1V' } });
   });
 });

@@ -3,11 +3,10 @@ import type { Socket } from 'node:net';
 import { errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ConnectionGuard } from '../connection-guard.ts';
-import type { Decoded } from '../frame-outcome.ts';
 import type { GatewayCore } from '../gateway-core.ts';
 import { listenOn, type Listener } from '../listen.ts';
 import { osmandPositions } from '../to-positions.ts';
-import { decodeOsmandJson, decodeOsmandQuery, type OsmandReport } from './osmand-report.ts';
+import { decodeOsmandRequest } from './osmand-report.ts';
 
 const PROTOCOL = 'osmand';
 
@@ -87,7 +86,7 @@ export async function startOsmandListener(options: OsmandListenerOptions): Promi
     const body = Buffer.concat(chunks);
     // The archived frame: request line and body, what a replay needs.
     const frame = Buffer.concat([Buffer.from(`${req.method ?? ''} ${req.url ?? ''}\n`), body]);
-    const decoded = decodeRequest(req, body);
+    const decoded = decodeOsmandRequest(req.method ?? '', req.url ?? '/', req.headers['content-type'] ?? '', body);
     if (!decoded.ok) {
       core.archive(PROTOCOL, '', remote, frame, decoded.reason, decoded.detail);
       return answer(res, 400, { error: { code: 'malformed', field: decoded.field, message: decoded.detail } });
@@ -108,23 +107,4 @@ export async function startOsmandListener(options: OsmandListenerOptions): Promi
   }
 
   return listenOn(server, sockets, PROTOCOL, options.host, options.port);
-}
-
-/** GET query, POST form or JSON body; the JSON form is recognised by content type or a leading brace. */
-function decodeRequest(req: IncomingMessage, body: Buffer): Decoded<OsmandReport[]> {
-  const url = new URL(req.url ?? '/', 'http://gateway');
-  const text = body.toString('utf8').trim();
-  const json = (req.headers['content-type'] ?? '').includes('json') || text.startsWith('{');
-  if (req.method === 'POST' && json) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      return { ok: false, reason: 'malformed', detail: `body: not JSON (${errorMessage(err)})`, field: 'body' };
-    }
-    return decodeOsmandJson(value);
-  }
-  const params = req.method === 'POST' && text !== '' && url.search === '' ? new URLSearchParams(text) : url.searchParams;
-  const one = decodeOsmandQuery(params);
-  return one.ok ? { ok: true, value: [one.value] } : one;
 }

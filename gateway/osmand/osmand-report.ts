@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/errors.ts';
 import { decoded, reject, type Decoded } from '../frame-outcome.ts';
 
 /**
@@ -190,4 +191,28 @@ export function encodeOsmandJson(report: OsmandReport): string {
   if (report.moving !== undefined) location.is_moving = report.moving;
   if (report.batteryPercent !== undefined) location.battery = { level: report.batteryPercent / 100 };
   return JSON.stringify({ device_id: report.deviceId, location });
+}
+
+/**
+ * One HTTP request of Traccar Client: GET query, POST form or JSON body; the
+ * JSON form is recognised by content type or a leading brace. Replay reads
+ * archived requests (`METHOD URL\n` + body) back through this too, without
+ * their content type.
+ */
+export function decodeOsmandRequest(method: string, target: string, contentType: string, body: Buffer): Decoded<OsmandReport[]> {
+  const url = new URL(target, 'http://gateway');
+  const text = body.toString('utf8').trim();
+  const json = contentType.includes('json') || text.startsWith('{');
+  if (method === 'POST' && json) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return { ok: false, reason: 'malformed', detail: `body: not JSON (${errorMessage(err)})`, field: 'body' };
+    }
+    return decodeOsmandJson(value);
+  }
+  const params = method === 'POST' && text !== '' && url.search === '' ? new URLSearchParams(text) : url.searchParams;
+  const one = decodeOsmandQuery(params);
+  return one.ok ? { ok: true, value: [one.value] } : one;
 }

@@ -9,7 +9,15 @@ export interface DeviceSocket {
   destroy(): void;
 }
 
-export async function openDeviceSocket(host: string, port: number, timeoutMs: number): Promise<DeviceSocket> {
+/**
+ * Frames the server may send unasked (commands), taken out of the stream
+ * before `read` sees it: the number of bytes a whole one at the front takes,
+ * 'incomplete' while its bytes are arriving, 0 when the front is not one.
+ * `answer` writes the device's reply.
+ */
+export type Intercept = (buffer: Buffer, answer: (bytes: Buffer) => void) => number | 'incomplete';
+
+export async function openDeviceSocket(host: string, port: number, timeoutMs: number, intercept?: Intercept): Promise<DeviceSocket> {
   const socket: Socket = connect({ host, port, noDelay: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -26,10 +34,19 @@ export async function openDeviceSocket(host: string, port: number, timeoutMs: nu
     });
   });
   let buffer = Buffer.alloc(0);
+  let held = false;
   let closed = false;
   let wake: (() => void) | undefined;
   socket.on('data', (chunk: Buffer) => {
     buffer = Buffer.concat([buffer, chunk]);
+    held = false;
+    for (let taken = intercept?.(buffer, (bytes) => void socket.write(bytes)); taken !== undefined && taken !== 0; taken = intercept?.(buffer, (bytes) => void socket.write(bytes))) {
+      if (taken === 'incomplete') {
+        held = true;
+        break;
+      }
+      buffer = buffer.subarray(taken);
+    }
     wake?.();
   });
   socket.on('error', () => {});
@@ -41,7 +58,7 @@ export async function openDeviceSocket(host: string, port: number, timeoutMs: nu
     write: (bytes) => void socket.write(bytes),
     async read(n, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      while (buffer.length < n && !closed) {
+      while ((buffer.length < n || held) && !closed) {
         const left = deadline - Date.now();
         if (left <= 0) return undefined;
         await new Promise<void>((resolve) => {
@@ -53,7 +70,7 @@ export async function openDeviceSocket(host: string, port: number, timeoutMs: nu
         });
         wake = undefined;
       }
-      if (buffer.length < n) return undefined;
+      if (buffer.length < n || held) return undefined;
       const out = buffer.subarray(0, n);
       buffer = buffer.subarray(n);
       return out;

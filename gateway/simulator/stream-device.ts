@@ -1,5 +1,5 @@
 import type { Random } from '../../generator/prng.ts';
-import { openDeviceSocket, type DeviceSocket } from './socket-reader.ts';
+import { openDeviceSocket, type DeviceSocket, type Intercept } from './socket-reader.ts';
 
 /** What distinguishes one binary protocol's device from another. */
 export interface StreamProtocolDevice {
@@ -8,6 +8,8 @@ export interface StreamProtocolDevice {
   /** Bytes of the server's answer to one packet, and whether an answer acknowledges that packet. */
   readonly ackLength: number;
   acknowledges(answer: Buffer, packet: Buffer): boolean;
+  /** Commands from the server, answered as the device would (Teltonika Codec 12). */
+  readonly intercept?: Intercept;
 }
 
 export interface StreamDeviceOptions {
@@ -44,7 +46,7 @@ export function createStreamDevice(options: StreamDeviceOptions): StreamDevice {
 
   const connected = async (): Promise<DeviceSocket> => {
     if (socket && !socket.closed) return socket;
-    const fresh = await openDeviceSocket(options.host, options.port, ackTimeoutMs);
+    const fresh = await openDeviceSocket(options.host, options.port, ackTimeoutMs, protocol.intercept);
     const accepted = await protocol.login(fresh, ackTimeoutMs);
     if (accepted === undefined) {
       fresh.destroy();

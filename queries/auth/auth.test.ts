@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.ts';
 import { isFleetlakeError } from '../../core/errors.ts';
 import { createSilentLogger } from '../../core/logger.ts';
+import { createCommandStore } from '../../gateway/command-store.ts';
+import { createDeviceStore } from '../../gateway/device-store.ts';
 import { buildApp } from '../app.ts';
 import { openApiTestLake, type ApiTestLake } from '../testing/api-lake.ts';
 import { createApiKey, revokeApiKey } from './api-key-store.ts';
@@ -15,11 +17,16 @@ interface Operation {
   scope: Scope;
 }
 
+/** A command of the device v-00001 (registered below), for GET /v1/devices/{id}/commands/{commandId}. */
+const COMMAND_ID = '00000000-0000-4000-8000-000000000001';
+
 /** A request each /v1 operation accepts, so a key with the scope gets past the gate to a 200. */
-function requestFor(op: Operation): { method: 'GET' | 'POST' | 'DELETE'; url: string; payload?: Record<string, unknown> } {
+function requestFor(op: Operation): { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; payload?: Record<string, unknown> } {
   const period = 'from=2025-03-03T06:00:00Z&to=2025-03-03T07:00:00Z';
-  const url = op.path.replace('{id}', op.path.startsWith('/v1/districts') ? 'd01' : 'v-00001');
+  const url = op.path.replace('{id}', op.path.startsWith('/v1/districts') ? 'd01' : 'v-00001').replace('{commandId}', COMMAND_ID);
   if (op.method === 'delete') return { method: 'DELETE', url };
+  if (op.method === 'put') return { method: 'PUT', url, payload: { vehicle_id: 'v-00001' } };
+  if (op.method === 'post' && url.endsWith('/commands')) return { method: 'POST', url, payload: { command: 'getinfo', wait: '0s' } };
   if (op.method === 'post') return { method: 'POST', url, payload: { area: { district_id: 'd01' }, from: '2025-03-03T06:00:00Z', to: '2025-03-03T07:00:00Z' } };
   return { method: 'GET', url: /track|heatmap/.test(url) ? `${url}?${period}` : url };
 }
@@ -52,6 +59,8 @@ describe('API keys and scopes', () => {
     keys.expired = await create('expired', ['read', 'live', 'devices', 'admin'], t.nowMs - 1000);
     keys.revoked = await create('revoked', ['read', 'live', 'devices', 'admin']);
     await revokeApiKey(t.lake.ch.client, 'revoked', t.nowMs - 30_000);
+    await createDeviceStore(t.lake.ch.client).put([{ device_id: 'v-00001', vehicle_id: 'v-00001', vehicle_type: '', enabled: true }], 'cli');
+    await createCommandStore(t.lake.ch.client).record({ command_id: COMMAND_ID, device_id: 'v-00001', command: 'getinfo', status: 'queued', answer: '', created_at_ms: Date.now(), expires_at_ms: Date.now() + 60_000 }, 'test');
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { description?: string; security?: unknown[] }>> }>();
     operations = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/v1/'))
@@ -67,6 +76,7 @@ describe('API keys and scopes', () => {
     expect(operations.map((op) => `${op.method} ${op.path} ${op.scope}`).sort()).toEqual([
       'delete /v1/vehicles/{id} admin',
       'get /v1/devices devices',
+      'get /v1/devices/{id}/commands/{commandId} devices',
       'get /v1/districts read',
       'get /v1/districts/{id}/count read',
       'get /v1/heatmap read',
@@ -76,6 +86,8 @@ describe('API keys and scopes', () => {
       'get /v1/vehicles/{id}/erasure admin',
       'get /v1/vehicles/{id}/track read',
       'post /v1/area-query read',
+      'post /v1/devices/{id}/commands devices',
+      'put /v1/devices/{id} devices',
     ]);
     for (const op of operations) expect(doc.paths[op.path]![op.method]!.security).toEqual([{ apiKey: [] }]);
     expect(doc.paths['/health']!.get!.security).toBeUndefined();

@@ -61,6 +61,7 @@ describe('API keys restricted to a vehicle group or an area', () => {
     expect(operations.sort()).toEqual([
       'delete /v1/vehicles/{id}',
       'get /v1/devices',
+      'get /v1/devices/{id}/commands/{commandId}',
       'get /v1/districts',
       'get /v1/districts/{id}/count',
       'get /v1/heatmap',
@@ -71,6 +72,8 @@ describe('API keys restricted to a vehicle group or an area', () => {
       'get /v1/vehicles/{id}/track',
       'post /v1/area-query',
       'post /v1/area-query/positions',
+      'post /v1/devices/{id}/commands',
+      'put /v1/devices/{id}',
     ]);
   });
 
@@ -205,5 +208,21 @@ describe('API keys restricted to a vehicle group or an area', () => {
     expect((await app.inject({ method: 'DELETE', url: `/v1/vehicles/${OUTSIDER}`, headers: { authorization: `Bearer ${groupKey}` } })).statusCode).toBe(403);
     expect((await get(`/v1/vehicles/${OUTSIDER}/erasure`, groupKey)).statusCode).toBe(403);
     expect((await app.inject({ method: 'DELETE', url: `/v1/vehicles/${GROUP[0]}`, headers: { authorization: `Bearer ${areaKey}` } })).statusCode).toBe(403);
+    // Commands: only to the devices of the key's own vehicles; an area-restricted key commands none.
+    const command = (vehicle: string, key: string) =>
+      app.inject({ method: 'POST', url: `/v1/devices/imei-${vehicle}/commands`, payload: { command: 'getinfo', wait: '0s' }, headers: { authorization: `Bearer ${key}` } });
+    const refused = await command(OUTSIDER, groupKey);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: 'DEVICE_FORBIDDEN' });
+    expect((await command(GROUP[0]!, groupKey)).statusCode).toBe(202);
+    expect((await command(GROUP[0]!, areaKey)).statusCode).toBe(403);
+    expect((await get(`/v1/devices/imei-${OUTSIDER}/commands/00000000-0000-4000-8000-000000000001`, groupKey)).statusCode).toBe(403);
+    // The registry: a group key registers devices of its vehicles only, and cannot move one out of (or into) its group.
+    const put = (device: string, vehicle: string, key: string) =>
+      app.inject({ method: 'PUT', url: `/v1/devices/${device}`, payload: { vehicle_id: vehicle }, headers: { authorization: `Bearer ${key}` } });
+    expect((await put('imei-new', GROUP[1]!, groupKey)).statusCode).toBe(200);
+    expect((await put('imei-new', OUTSIDER, groupKey)).statusCode).toBe(403);
+    expect((await put(`imei-${OUTSIDER}`, GROUP[1]!, groupKey)).statusCode).toBe(403);
+    expect((await put('imei-other', GROUP[1]!, areaKey)).statusCode).toBe(403);
   });
 });

@@ -38,4 +38,17 @@ describe('GET /v1/devices', () => {
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('online_within \\"soon\\" is not a duration');
   });
+
+  it('PUT registers a device, moves it to another vehicle and disables it; GET shows each change', async () => {
+    const put = (body: object) => t.app.inject({ method: 'PUT', url: '/v1/devices/352093086403655', payload: body });
+    const added = await put({ vehicle_id: 'v-00002', vehicle_type: 'van' });
+    expect(added.statusCode).toBe(200);
+    expect(added.json()).toEqual({ device_id: '352093086403655', vehicle_id: 'v-00002', vehicle_type: 'van', enabled: true });
+    expect((await put({ vehicle_id: 'v-00003', enabled: false })).json()).toEqual({ device_id: '352093086403655', vehicle_id: 'v-00003', vehicle_type: '', enabled: false });
+    const listed = (await t.app.inject({ method: 'GET', url: '/v1/devices' })).json<{ devices: { device_id: string; vehicle_id: string; enabled: boolean }[] }>();
+    expect(listed.devices.find((d) => d.device_id === '352093086403655')).toMatchObject({ vehicle_id: 'v-00003', enabled: false });
+    const bad = await put({ vehicle_id: 'no spaces' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('vehicle_id must match pattern');
+  });
 });

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { createDeviceStore } from '../../gateway/device-store.ts';
+import { checkDeviceAccess } from './device-access.ts';
 import { dateTimeParam, numberParam, rfc3339FromClickHouse } from '../param-text.ts';
 import { restrictionParams } from '../auth/restriction.ts';
 import { checkLimit, MAX_REQUEST_DURATION, parseRequestDuration } from '../request-checks.ts';
-import { errorResponses, limitProperty } from '../schemas.ts';
+import { errorResponses, limitProperty, VEHICLE_ID_PATTERN, VEHICLE_TYPE_PATTERN } from '../schemas.ts';
 
 /** A row of queries/sql/devices-list.sql. */
 interface DeviceRow {
@@ -42,7 +44,8 @@ const deviceSchema = {
 /**
  * GET /v1/devices: the device registry with presence and last position, for
  * keys with the `devices` scope; a restricted key sees only the devices of its
- * vehicles (group) or those last seen inside its area.
+ * vehicles (group) or those last seen inside its area. PUT /v1/devices/{id}
+ * registers, moves or disables one.
  */
 export async function deviceRoutes(app: FastifyInstance): Promise<void> {
   const { config } = app.api;
@@ -97,6 +100,49 @@ export async function deviceRoutes(app: FastifyInstance): Promise<void> {
         })),
         truncated: rows.length > limit,
       };
+    },
+  );
+
+  app.put<{ Params: { id: string }; Body: { vehicle_id: string; vehicle_type?: string; enabled?: boolean } }>(
+    '/v1/devices/:id',
+    {
+      config: { scope: 'devices' },
+      schema: {
+        tags: ['devices'],
+        summary: 'register a tracker, move it to another vehicle, or disable it',
+        description:
+          'Writes the device\'s new state to fleet.devices, as `fleetlake devices add` and `disable` do; running gateways see it within ' +
+          'gateway.registry_refresh. A key restricted to a vehicle group may only register devices of its vehicles (and move a device only ' +
+          'between them); an area-restricted key none.',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: VEHICLE_ID_PATTERN, description: 'device id (IMEI, or the Traccar Client id)' } } },
+        body: {
+          type: 'object',
+          required: ['vehicle_id'],
+          additionalProperties: false,
+          properties: {
+            vehicle_id: { type: 'string', pattern: VEHICLE_ID_PATTERN },
+            vehicle_type: { type: 'string', pattern: `${VEHICLE_TYPE_PATTERN}|^$`, description: "'' or absent: none" },
+            enabled: { type: 'boolean', default: true, description: 'false refuses the device from now on; its positions stay' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['device_id', 'vehicle_id', 'vehicle_type', 'enabled'],
+            properties: { device_id: { type: 'string' }, vehicle_id: { type: 'string' }, vehicle_type: { type: 'string' }, enabled: { type: 'boolean' } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const entry = { device_id: id, vehicle_id: request.body.vehicle_id, vehicle_type: request.body.vehicle_type ?? '', enabled: request.body.enabled ?? true };
+      const current = await createDeviceStore(app.clickhouse).get(id);
+      await checkDeviceAccess(app, request.apiKey, id, current ? [current.vehicle_id, entry.vehicle_id] : [entry.vehicle_id], 'register or change');
+      await createDeviceStore(app.writer).put([entry], 'api');
+      request.log.info({ device: entry }, 'device registry changed');
+      return entry;
     },
   );
 }

@@ -198,6 +198,26 @@ SETTINGS replicated_deduplication_window = 10000, ttl_only_drop_parts = 1;
 CREATE TABLE IF NOT EXISTS fleet.device_frames ON CLUSTER fleetlake AS fleet.device_frames_local
 ENGINE = Distributed(fleetlake, fleet, device_frames_local, cityHash64(device_id));
 
+-- 0023_device_commands.sql
+CREATE TABLE IF NOT EXISTS fleet.device_commands ON CLUSTER fleetlake
+(
+    command_id  String,
+    device_id   String,
+    command     String,
+    status      LowCardinality(String),
+    answer      String,
+    
+    actor       String,
+    created_at  DateTime64(3, 'UTC'),
+    expires_at  DateTime64(3, 'UTC'),
+    updated_at  DateTime64(3, 'UTC')
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/fleet/device_commands', '{replica}')
+PARTITION BY toYYYYMM(created_at)
+ORDER BY (device_id, command_id, updated_at)
+TTL toDateTime(created_at) + INTERVAL 90 DAY DELETE
+SETTINGS ttl_only_drop_parts = 1;
+
 -- 0030_api_keys.sql
 CREATE TABLE IF NOT EXISTS fleet.api_keys ON CLUSTER fleetlake
 (
@@ -252,3 +272,6 @@ ENGINE = Distributed(fleetlake, fleet, api_audit_local, cityHash64(key_name));
 
 -- retention (retention.hot 30d, retention.delete_after 7y); migrate runs it when the TTL differs
 ALTER TABLE fleet.positions_local ON CLUSTER fleetlake MODIFY TTL toDateTime(ts) + INTERVAL 30 DAY TO VOLUME 'cold', toDateTime(ts) + INTERVAL 7 YEAR DELETE;
+
+-- retention (gateway.raw_retention 90d); migrate runs it when the TTL differs
+ALTER TABLE fleet.device_frames_local ON CLUSTER fleetlake MODIFY TTL toDateTime(received_at) + INTERVAL 90 DAY DELETE;
