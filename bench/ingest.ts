@@ -93,12 +93,16 @@ async function main(): Promise<void> {
     const insert = await insertOnly(ch, config, fill.messages, cpu);
     console.log(`limit 2, ClickHouse insert from memory (${insert.batches} inserts, ${config.ingest.max_in_flight} at a time): ${fmt(insert.rate)} positions/s; ${insert.cpu.text}`);
     console.log(`insert formats (encode + insert, same rows): ${insert.formats.map((f) => `${f.format} ${fmt(f.rate)}/s`).join(', ')}`);
-    const floor = await ingestFloor(ch, config);
-    const at = (rows: number) => `${floor.perPosition(rows).toFixed(2)} µs at ${fmt(rows)} rows a batch`;
-    console.log(
-      `floor (CPU per position, each piece alone, embedded engine): scan ${floor.scan.toFixed(2)} + encode ${floor.encode.toFixed(2)} + ClickHouse parse ${floor.parse.toFixed(2)} + rest of the insert ${floor.write.toFixed(2)} + first merge ${floor.merge.toFixed(2)}` +
-        ` + per batch ${floor.insertMs.toFixed(1)} ms insert and ${floor.claimMs.toFixed(1)} ms journal claim = ${at(config.ingest.batch_rows)}, ${at(20_000)}; with consume-only: ${(floor.perPosition(config.ingest.batch_rows) + consume.micros.total).toFixed(2)} µs, a ceiling of ${fmt(Math.round((cpus().length * 1e6) / (floor.perPosition(config.ingest.batch_rows) + consume.micros.total)))}/s`,
-    );
+    // A server's CPU is not this process's: the floor's ClickHouse pieces mean something with the embedded engine only.
+    const floor = ch.mode === 'embedded' ? await ingestFloor(ch, config) : undefined;
+    if (floor) {
+      const at = (rows: number) => `${floor.perPosition(rows).toFixed(2)} µs at ${fmt(rows)} rows a batch`;
+      const withConsume = floor.perPosition(config.ingest.batch_rows) + consume.micros.total;
+      console.log(
+        `floor (CPU per position, each piece alone): scan ${floor.scan.toFixed(2)} + encode ${floor.encode.toFixed(2)} + ClickHouse parse ${floor.parse.toFixed(2)} + rest of the insert ${floor.write.toFixed(2)} + first merge ${floor.merge.toFixed(2)}` +
+          ` + per batch ${floor.insertMs.toFixed(1)} ms insert and ${floor.claimMs.toFixed(1)} ms journal claim = ${at(config.ingest.batch_rows)}, ${at(20_000)}; with consume-only: ${withConsume.toFixed(2)} µs, a ceiling of ${fmt(Math.round((cpus().length * 1e6) / withConsume))}/s`,
+      );
+    }
     const e2e = await cpu.of(fill.messages, () => endToEnd(ch, config, fill.messages));
     const e2eRate = rate(fill.messages, e2e.value.ms);
     const limit = Math.min(consumeRate, insert.rate);
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
 
     const paced = await pacedFreshness(ch, configFor('paced'), brokers);
     console.log(`paced at ${fmt(RATE)} positions/s for ${args.paced} (generator → Java producer, uncompressed): ingested ${fmt(paced.rows)} (${fmt(paced.rowsPerSecond)}/s); freshness p50 ${paced.p50.toFixed(2)} s, p99 ${paced.p99.toFixed(2)} s, max ${paced.max.toFixed(2)} s`);
-    const cpuPerPosition = { consume: consume.micros, insert: insert.cpu.micros, e2e: e2e.micros, floor: { ...floor, atBatchRows: floor.perPosition(config.ingest.batch_rows) } };
+    const cpuPerPosition = { consume: consume.micros, insert: insert.cpu.micros, e2e: e2e.micros, floor: floor && { ...floor, atBatchRows: floor.perPosition(config.ingest.batch_rows) } };
     console.log(`\n${JSON.stringify({ positions: fill.messages, consumeRate, insertRate: insert.rate, e2eRate, e2eBatches: e2e.value.batches, ratio: e2eRate / limit, formats: insert.formats, paced, cpuPerPosition })}`);
   } finally {
     await ch.close();
