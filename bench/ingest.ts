@@ -36,6 +36,7 @@ import { CORE_POSITION_COLUMNS, createTsvBody, type TsvBody } from '../ingest/en
 import { createKafkaSource, kafkaSourceOptions, runIngest } from '../ingest/index.ts';
 import { migrate } from '../schema/migrate.ts';
 import { cpus } from 'node:os';
+import { measureIngestFloor } from './ingest-floor.ts';
 import { cpuMicros, describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
@@ -92,15 +93,25 @@ async function main(): Promise<void> {
     const insert = await insertOnly(ch, config, fill.messages, cpu);
     console.log(`limit 2, ClickHouse insert from memory (${insert.batches} inserts, ${config.ingest.max_in_flight} at a time): ${fmt(insert.rate)} positions/s; ${insert.cpu.text}`);
     console.log(`insert formats (encode + insert, same rows): ${insert.formats.map((f) => `${f.format} ${fmt(f.rate)}/s`).join(', ')}`);
+    // A server's CPU is not this process's: the floor's ClickHouse pieces mean something with the embedded engine only.
+    const floor = ch.mode === 'embedded' ? await ingestFloor(ch, config) : undefined;
+    if (floor) {
+      const at = (rows: number) => `${floor.perPosition(rows).toFixed(2)} µs at ${fmt(rows)} rows a batch`;
+      const withConsume = floor.perPosition(config.ingest.batch_rows) + consume.micros.total;
+      console.log(
+        `floor (CPU per position, each piece alone): scan ${floor.scan.toFixed(2)} + encode ${floor.encode.toFixed(2)} + ClickHouse parse ${floor.parse.toFixed(2)} + rest of the insert ${floor.write.toFixed(2)} + first merge ${floor.merge.toFixed(2)}` +
+          ` + per batch ${floor.insertMs.toFixed(1)} ms insert and ${floor.claimMs.toFixed(1)} ms journal claim = ${at(config.ingest.batch_rows)}, ${at(20_000)}; with consume-only: ${withConsume.toFixed(2)} µs, a ceiling of ${fmt(Math.round((cpus().length * 1e6) / withConsume))}/s`,
+      );
+    }
     const e2e = await cpu.of(fill.messages, () => endToEnd(ch, config, fill.messages));
-    const e2eRate = rate(fill.messages, e2e.value);
+    const e2eRate = rate(fill.messages, e2e.value.ms);
     const limit = Math.min(consumeRate, insert.rate);
-    console.log(`end to end (backlog → ingest → ClickHouse, committed): ${fmt(e2eRate)} positions/s = ${((e2eRate / limit) * 100).toFixed(0)} % of the smaller limit; ${e2e.text}`);
+    console.log(`end to end (backlog → ingest → ClickHouse, committed): ${fmt(e2eRate)} positions/s = ${((e2eRate / limit) * 100).toFixed(0)} % of the smaller limit, ${e2e.value.batches} batches (${fmt(Math.round(fill.messages / e2e.value.batches))} rows on average); ${e2e.text}`);
 
     const paced = await pacedFreshness(ch, configFor('paced'), brokers);
     console.log(`paced at ${fmt(RATE)} positions/s for ${args.paced} (generator → Java producer, uncompressed): ingested ${fmt(paced.rows)} (${fmt(paced.rowsPerSecond)}/s); freshness p50 ${paced.p50.toFixed(2)} s, p99 ${paced.p99.toFixed(2)} s, max ${paced.max.toFixed(2)} s`);
-    const cpuPerPosition = { consume: consume.micros, insert: insert.cpu.micros, e2e: e2e.micros };
-    console.log(`\n${JSON.stringify({ positions: fill.messages, consumeRate, insertRate: insert.rate, e2eRate, ratio: e2eRate / limit, formats: insert.formats, paced, cpuPerPosition })}`);
+    const cpuPerPosition = { consume: consume.micros, insert: insert.cpu.micros, e2e: e2e.micros, floor: floor && { ...floor, atBatchRows: floor.perPosition(config.ingest.batch_rows) } };
+    console.log(`\n${JSON.stringify({ positions: fill.messages, consumeRate, insertRate: insert.rate, e2eRate, e2eBatches: e2e.value.batches, ratio: e2eRate / limit, formats: insert.formats, paced, cpuPerPosition })}`);
   } finally {
     await ch.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -193,6 +204,16 @@ async function insertOnly(ch: ClickHouse, config: FleetlakeConfig, total: number
   return { rate: rate(Math.min(rows, total), written.value), batches: bodies.length, formats, cpu: written };
 }
 
+/** The floor's pieces on up to 300 000 of the backlog's messages, batched as ingest batches them. */
+async function ingestFloor(ch: ClickHouse, config: FleetlakeConfig) {
+  const messages: Buffer[] = [];
+  for (const m of backfillMessages({ ...FLEET, fromMs: FROM_MS, toMs: TO_MS })) {
+    messages.push(Buffer.from(m.value));
+    if (messages.length >= Math.min(POSITIONS, 300_000)) break;
+  }
+  return measureIngestFloor(ch, messages, config.ingest.batch_rows);
+}
+
 /** Encode + insert of one batch in each text format that both the HTTP client and the embedded connection accept. */
 async function compareFormats(ch: ClickHouse, rows: readonly Position[]) {
   // Generator positions carry no device fields, so every format here writes the core columns (as ingest's own bodies do).
@@ -227,21 +248,23 @@ async function compareFormats(ch: ClickHouse, rows: readonly Position[]) {
   return results;
 }
 
-async function endToEnd(ch: ClickHouse, config: FleetlakeConfig, total: number): Promise<number> {
+async function endToEnd(ch: ClickHouse, config: FleetlakeConfig, total: number): Promise<{ ms: number; batches: number }> {
   const logger = createSilentLogger();
   const stop = new AbortController();
   const started = performance.now();
   let doneAt = 0;
+  let batches = 0;
   await runIngest({ source: createKafkaSource(kafkaSourceOptions(config, logger)), client: ch.client, config, logger, signal: stop.signal, onBatch: (t) => {
     if (t.rows >= total && !doneAt) {
       doneAt = performance.now();
+      batches = t.batches;
       stop.abort();
     }
   } });
   const [row] = await queryRows<{ n: string }>(ch.client, `SELECT count() AS n FROM ${TABLES.positions}`);
   if (Number(row?.n) !== total) throw new Error(`end to end stored ${row?.n} positions, expected ${total}`);
   await truncate(ch);
-  return doneAt - started;
+  return { ms: doneAt - started, batches };
 }
 
 /** A live generator at RATE positions/s into the Java producer; freshness sampled every 100 ms after a warm-up. */
