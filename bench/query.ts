@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     const scanning = await buildApp({ clickhouse: ch, config: { ...config, api: { ...config.api, max_index_cells: 1 } }, logger: createSilentLogger() });
     const centres = await positionsSample(ch);
 
-    console.log(`# bench:query — ${rows.toLocaleString('en')} positions (${backfill.vehicles} vehicles every ${args.interval} for ${args.days} days), ${parts?.parts} parts, ${(Number(parts?.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
+    console.log(`# bench:query — ${rows.toLocaleString('en')} positions (${backfill.vehicles} vehicles every ${args.interval} for ${+((backfill.toMs - backfill.fromMs) / 86_400_000).toFixed(2)} days), ${parts?.parts} parts, ${(Number(parts?.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
     console.log(`lake: ${ch.mode} ${ch.location}; machine: ${describeMachine()}\n`);
     console.log('| scenario | index | queries | p50 ms | p95 ms | p99 ms | ClickHouse p50 ms | rows read (mean) | share of table | vehicles (mean) |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -159,8 +159,8 @@ async function ensureData(ch: ClickHouse, config: FleetlakeConfig, dataDir: stri
   if (!args.fresh && existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return { rows: await count() };
   await ch.client.command({ query: `TRUNCATE TABLE ${TABLES.positions}` });
   // The generator writes the first --generate-hours of real tracks; ClickHouse repeats them, shifted
-  // in time, to fill the period (INSERT … SELECT runs at millions of rows/s where generating and
-  // parsing runs at tens of thousands on two cores). Cells, hours and vehicles per cell stay those
+  // in time, to fill the period (a copy costs about 0.8 CPU-seconds per million positions, generating
+  // and parsing about 13: docs/performance.md). Cells, hours and vehicles per cell stay those
   // of generator data, which is what the index and the point-in-polygon tests see.
   const generatedMs = Math.min(backfill.toMs - backfill.fromMs, Number(args['generate-hours']) * 3_600_000);
   const expected = Math.floor(generatedMs / backfill.intervalMs) * backfill.vehicles;
