@@ -15,9 +15,9 @@
  * for each size and kept after the run; --report-only prints the table and
  * chart from the .bench/scaling-<size>.json of earlier runs.
  *
- * Needs, at 1 B positions: about 9 GB of lake on disk, and on the shared
- * 2-core development machine about 1.8 CPU-seconds per million positions
- * repeated plus 12 CPU-seconds per million generated (docs/performance.md).
+ * Needs, at 1 B positions: about 6.5 GB of lake on disk, and about 0.8
+ * CPU-seconds per million positions repeated plus 13 per million generated
+ * (docs/performance.md: 46 minutes for 622 M on the shared 2-core machine).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
