@@ -13,8 +13,9 @@
  * .bench/query-lake, or the server at CLICKHOUSE_URL). The generator writes the
  * first --generate-hours (default 2: 7.2 million positions) directly, no broker;
  * ClickHouse repeats them shifted in time to fill the period. A later run on the
- * same lake reuses the data (--fresh starts over). --build-until <ISO time>
- * stops repeating at that time and measures the days loaded by then;
+ * same lake reuses the data, and continues it when it holds fewer days (--fresh
+ * starts over). --build-until <ISO time> stops repeating at that time and
+ * measures the days loaded by then;
  * --no-merge measures the parts as loaded instead of after OPTIMIZE … FINAL.
  * Smoke run: --vehicles 300 --days 0.2 --iterations 5 --scan-iterations 2
  */
@@ -149,37 +150,49 @@ async function main(): Promise<void> {
   }
 }
 
-/** Backfills unless this lake already holds this very backfill (a marker file records what was loaded). */
+/**
+ * Backfills unless this lake already holds this very backfill (a marker file records what was loaded,
+ * after every copy). A lake holding the start of it (a shorter --days, or a build stopped by
+ * --build-until) is continued from where it stops.
+ */
 async function ensureData(ch: ClickHouse, config: FleetlakeConfig, dataDir: string): Promise<{ rows: number; loadSeconds?: number }> {
   await migrate(ch.client, config);
   await checkLakeSchema(ch.client);
   const marker = join(dataDir, 'bench-query-backfill.json');
-  const wanted = JSON.stringify({ ...backfill, generateHours: Number(args['generate-hours']) });
+  const describe = (toMs: number) => JSON.stringify({ ...backfill, toMs, generateHours: Number(args['generate-hours']) });
   const count = async () => Number((await queryRows<{ n: string }>(ch.client, `SELECT count() AS n FROM ${TABLES.positions}`))[0]?.n ?? 0);
-  if (!args.fresh && existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return { rows: await count() };
-  await ch.client.command({ query: `TRUNCATE TABLE ${TABLES.positions}` });
   // The generator writes the first --generate-hours of real tracks; ClickHouse repeats them, shifted
   // in time, to fill the period (a copy costs about 0.8 CPU-seconds per million positions, generating
   // and parsing about 13: docs/performance.md). Cells, hours and vehicles per cell stay those
   // of generator data, which is what the index and the point-in-polygon tests see.
   const generatedMs = Math.min(backfill.toMs - backfill.fromMs, Number(args['generate-hours']) * 3_600_000);
   const expected = Math.floor(generatedMs / backfill.intervalMs) * backfill.vehicles;
+  const loadedToMs = args.fresh || !existsSync(marker) ? undefined : (JSON.parse(readFileSync(marker, 'utf8')) as { toMs?: unknown }).toMs;
+  const held = typeof loadedToMs === 'number' && readFileSync(marker, 'utf8') === describe(loadedToMs) ? loadedToMs : undefined;
+  if (held === backfill.toMs) return { rows: await count() };
   const started = performance.now();
-  let lastReport = 0;
-  const loaded = await loadGeneratedPositions(ch.client, { ...backfill, toMs: backfill.fromMs + generatedMs }, Number(args['batch-rows']), ({ rows }) => {
-    if (performance.now() - lastReport < 10_000 && rows < expected) return;
-    lastReport = performance.now();
-    const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(`backfill: ${rows.toLocaleString('en')} / ~${expected.toLocaleString('en')} generated positions, ${Math.round(rows / seconds).toLocaleString('en')} rows/s\n`);
-  });
-  process.stderr.write(`backfill: ${loaded.rows.toLocaleString('en')} generated positions in ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);
+  let shift = generatedMs;
+  if (held !== undefined && held - backfill.fromMs >= generatedMs && held < backfill.toMs) {
+    shift = held - backfill.fromMs;
+    process.stderr.write(`backfill: continuing the lake's ${(shift / 86_400_000).toFixed(2)} days\n`);
+  } else {
+    await ch.client.command({ query: `TRUNCATE TABLE ${TABLES.positions}` });
+    let lastReport = 0;
+    const loaded = await loadGeneratedPositions(ch.client, { ...backfill, toMs: backfill.fromMs + generatedMs }, Number(args['batch-rows']), ({ rows }) => {
+      if (performance.now() - lastReport < 10_000 && rows < expected) return;
+      lastReport = performance.now();
+      const seconds = (performance.now() - started) / 1000;
+      process.stderr.write(`backfill: ${rows.toLocaleString('en')} / ~${expected.toLocaleString('en')} generated positions, ${Math.round(rows / seconds).toLocaleString('en')} rows/s\n`);
+    });
+    process.stderr.write(`backfill: ${loaded.rows.toLocaleString('en')} generated positions in ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);
+    writeFileSync(marker, describe(backfill.fromMs + generatedMs));
+  }
   const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
   // Each copy is one INSERT … SELECT of the generated hours, shifted, written as one part per
   // partition. h3_cell is copied, not recomputed (the shift moves no position). Background merges
   // wait until the copies are in: merging 30 daily parts per month while copying doubled the work.
   await ch.client.command({ query: `SYSTEM STOP MERGES ${TABLES.positions}` });
   const deadline = args['build-until'] ? Date.parse(args['build-until']) : Number.POSITIVE_INFINITY;
-  let shift = generatedMs;
   for (; shift < backfill.toMs - backfill.fromMs && Date.now() < deadline; shift += generatedMs) {
     await ch.client.command({
       query: `INSERT INTO ${TABLES.positions} (vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type, h3_cell)
@@ -194,16 +207,14 @@ async function ensureData(ch: ClickHouse, config: FleetlakeConfig, dataDir: stri
         max_insert_threads: '1',
       },
     });
+    writeFileSync(marker, describe(Math.min(backfill.toMs, backfill.fromMs + shift + generatedMs)));
     process.stderr.write(`backfill: repeated up to ${at(Math.min(backfill.toMs, backfill.fromMs + shift + generatedMs))} (${((performance.now() - started) / 60_000).toFixed(1)} min)\n`);
   }
   await ch.client.command({ query: `SYSTEM START MERGES ${TABLES.positions}` });
   if (shift < backfill.toMs - backfill.fromMs) {
     // --build-until came first: the lake holds whole copies up to here, and the run measures that.
     backfill.toMs = backfill.fromMs + shift;
-    process.stderr.write(`backfill: stopped at --build-until with ${((shift) / 86_400_000).toFixed(2)} days\n`);
-    writeFileSync(marker, JSON.stringify({ ...backfill, generateHours: Number(args['generate-hours']) }));
-  } else {
-    writeFileSync(marker, wanted);
+    process.stderr.write(`backfill: stopped at --build-until with ${(shift / 86_400_000).toFixed(2)} days\n`);
   }
   return { rows: await count(), loadSeconds: (performance.now() - started) / 1000 };
 }

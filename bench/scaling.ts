@@ -3,7 +3,8 @@
  *
  * How fleetlake's cost grows with its history: bench:query (area-query
  * latency and rows read through the API, H3 index and full-scan twin) at each
- * size in turn, on a fresh lake each time, with the fleet fixed and the period
+ * size in turn, smallest first, each size continuing the previous one's lake
+ * (the first starts empty), with the fleet fixed and the period
  * growing (1,000 vehicles every 10 s: 30 M positions = 3.5 days, 300 M = 35
  * days, 1 B = 116 days). bench:query generates the first --generate-hours of
  * real tracks and repeats them shifted in time to fill the period (its own
@@ -11,8 +12,8 @@
  * p95 latency and rows read against positions (SVG, --chart).
  *
  * The lakes are measured as loaded (one part per repeated copy, each pruned by
- * its time range; --merge runs OPTIMIZE … FINAL first). --data-dir is rebuilt
- * for each size and kept after the run; --report-only prints the table and
+ * its time range; --merge runs OPTIMIZE … FINAL first). --data-dir is kept
+ * after the run; --report-only prints the table and
  * chart from the .bench/scaling-<size>.json of earlier runs.
  *
  * Needs, at 1 B positions: about 6.5 GB of lake on disk, and about 0.8
@@ -50,7 +51,7 @@ interface QueryResults {
   results: { scenario: string; index: string; p50_ms: string; p95_ms: string; rows_read_mean: number }[];
 }
 
-const sizes = args.sizes.split(',').map(Number);
+const sizes = args.sizes.split(',').map(Number).sort((a, b) => a - b);
 const vehicles = Number(args.vehicles);
 const intervalMs = parseDuration(args.interval)?.ms ?? Number.NaN;
 if (sizes.some((s) => !Number.isFinite(s) || s <= 0) || !Number.isFinite(vehicles) || !Number.isFinite(intervalMs)) {
@@ -66,7 +67,8 @@ for (const size of sizes) {
     process.stderr.write(`bench:scaling: ${size.toLocaleString('en')} positions = ${vehicles} vehicles every ${args.interval} for ${days.toFixed(2)} days\n`);
     execFileSync(
       process.execPath,
-      ['--import', 'tsx', 'bench/query.ts', '--fresh', '--vehicles', String(vehicles), '--interval', args.interval, '--days', days.toFixed(4),
+      // The first size starts an empty lake; each next one continues it (bench:query adds the missing days).
+      ['--import', 'tsx', 'bench/query.ts', ...(size === sizes[0] ? ['--fresh'] : []), '--vehicles', String(vehicles), '--interval', args.interval, '--days', days.toFixed(4),
         '--iterations', args.iterations, '--scan-iterations', args['scan-iterations'], '--generate-hours', args['generate-hours'], '--data-dir', args['data-dir'], '--out', out,
         args.merge ? '--merge' : '--no-merge'],
       { stdio: ['ignore', 'inherit', 'inherit'] },
@@ -83,9 +85,12 @@ console.log(`# bench:scaling — fleetlake alone, ${vehicles} vehicles every ${a
 console.log(`machine: ${describeMachine()}\n`);
 console.log('| positions | days | parts | bytes per position | loaded in | scenario | H3: p50 / p95 ms | H3: rows read | full scan: p50 / p95 ms | full scan: rows read |');
 console.log('|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|');
+let loadSeconds = 0;
 for (const run of runs) {
   const days = ((run.backfill.toMs - run.backfill.fromMs) / 86_400_000).toFixed(1);
-  const loaded = run.load_seconds === undefined ? '–' : `${(run.load_seconds / 60).toFixed(0)} min`;
+  // A size's build continued the previous one's lake, so the time from empty is the sum so far.
+  loadSeconds += run.load_seconds ?? 0;
+  const loaded = run.load_seconds === undefined ? '–' : `${(loadSeconds / 60).toFixed(0)} min`;
   scenarios.forEach((s, i) => {
     const lead = i === 0 ? `${run.rows.toLocaleString('en')} | ${days} | ${run.parts} | ${(run.bytes / run.rows).toFixed(2)} | ${loaded}` : ' | | | |';
     console.log(`| ${lead} | ${s} | ${cell(h3(run, s))} | ${cell(figure(run, s, 'full scan'))} |`);
