@@ -98,7 +98,8 @@ async function main(): Promise<void> {
   try {
     const { rows, loadSeconds } = await ensureData(ch, config, dataDir);
     // Measured on the steady state of history: a month's partition merged into few large parts.
-    // Right after a backfill it is dozens of parts, and every part costs each cell-hour a granule.
+    // Right after a backfill it is a part per copy, and each part that overlaps the period costs
+    // each cell a partly used granule (docs/performance.md measured 11–17 % more rows over a day).
     // --no-merge measures the parts as loaded (one per copy, pruned by their time range) and keeps
     // background merges off meanwhile, so the table's parts stay the ones reported.
     if (args.merge) {
@@ -190,7 +191,7 @@ async function ensureData(ch: ClickHouse, config: FleetlakeConfig, dataDir: stri
   const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
   // Each copy is one INSERT … SELECT of the generated hours, shifted, written as one part per
   // partition. h3_cell is copied, not recomputed (the shift moves no position). Background merges
-  // wait until the copies are in: merging 30 daily parts per month while copying doubled the work.
+  // wait until the copies are in, so the build does not also rewrite its own parts as it goes.
   await ch.client.command({ query: `SYSTEM STOP MERGES ${TABLES.positions}` });
   const deadline = args['build-until'] ? Date.parse(args['build-until']) : Number.POSITIVE_INFINITY;
   for (; shift < backfill.toMs - backfill.fromMs && Date.now() < deadline; shift += generatedMs) {
