@@ -13,7 +13,10 @@
  * .bench/query-lake, or the server at CLICKHOUSE_URL). The generator writes the
  * first --generate-hours (default 2: 7.2 million positions) directly, no broker;
  * ClickHouse repeats them shifted in time to fill the period. A later run on the
- * same lake reuses the data (--fresh starts over).
+ * same lake reuses the data, and continues it when it holds fewer days (--fresh
+ * starts over). --build-until <ISO time> stops repeating at that time and
+ * measures the days loaded by then;
+ * --no-merge measures the parts as loaded instead of after OPTIMIZE … FINAL.
  * Smoke run: --vehicles 300 --days 0.2 --iterations 5 --scan-iterations 2
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +38,7 @@ import { migrate } from '../schema/migrate.ts';
 import { describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
+  allowNegative: true,
   options: {
     vehicles: { type: 'string', default: '10000' },
     days: { type: 'string', default: '3.5' },
@@ -46,6 +50,8 @@ const { values: args } = parseArgs({
     'batch-rows': { type: 'string', default: '1000000' },
     'generate-hours': { type: 'string', default: '2' },
     fresh: { type: 'boolean', default: false },
+    'build-until': { type: 'string' },
+    merge: { type: 'boolean', default: true },
     out: { type: 'string', default: '.bench/query-results.json' },
   },
 });
@@ -90,12 +96,19 @@ async function main(): Promise<void> {
   const config = loadConfig({ overrides: { clickhouse: { data_dir: dataDir }, api: { query_timeout: '600s', max_limit: 100_000 } } });
   const ch = openClickHouse(config);
   try {
-    const rows = await ensureData(ch, config, dataDir);
+    const { rows, loadSeconds } = await ensureData(ch, config, dataDir);
     // Measured on the steady state of history: a month's partition merged into few large parts.
-    // Right after a backfill it is dozens of parts, and every part costs each cell-hour a granule.
-    const merging = performance.now();
-    await ch.client.command({ query: `OPTIMIZE TABLE ${TABLES.positions} FINAL` });
-    process.stderr.write(`merged the history's parts in ${((performance.now() - merging) / 1000).toFixed(0)} s\n`);
+    // Right after a backfill it is a part per copy, and each part that overlaps the period costs
+    // each cell a partly used granule (docs/performance.md measured 11–17 % more rows over a day).
+    // --no-merge measures the parts as loaded (one per copy, pruned by their time range) and keeps
+    // background merges off meanwhile, so the table's parts stay the ones reported.
+    if (args.merge) {
+      const merging = performance.now();
+      await ch.client.command({ query: `OPTIMIZE TABLE ${TABLES.positions} FINAL` });
+      process.stderr.write(`merged the history's parts in ${((performance.now() - merging) / 1000).toFixed(0)} s\n`);
+    } else {
+      await ch.client.command({ query: `SYSTEM STOP MERGES ${TABLES.positions}` });
+    }
     const [parts] = await queryRows<{ parts: string; bytes: string }>(
       ch.client,
       "SELECT count() AS parts, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = 'fleet' AND table = 'positions'",
@@ -105,7 +118,7 @@ async function main(): Promise<void> {
     const scanning = await buildApp({ clickhouse: ch, config: { ...config, api: { ...config.api, max_index_cells: 1 } }, logger: createSilentLogger() });
     const centres = await positionsSample(ch);
 
-    console.log(`# bench:query — ${rows.toLocaleString('en')} positions (${backfill.vehicles} vehicles every ${args.interval} for ${args.days} days), ${parts?.parts} parts, ${(Number(parts?.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
+    console.log(`# bench:query — ${rows.toLocaleString('en')} positions (${backfill.vehicles} vehicles every ${args.interval} for ${+((backfill.toMs - backfill.fromMs) / 86_400_000).toFixed(2)} days), ${parts?.parts} parts, ${(Number(parts?.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
     console.log(`lake: ${ch.mode} ${ch.location}; machine: ${describeMachine()}\n`);
     console.log('| scenario | index | queries | p50 ms | p95 ms | p99 ms | ClickHouse p50 ms | rows read (mean) | share of table | vehicles (mean) |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -129,7 +142,7 @@ async function main(): Promise<void> {
       console.log(`\ntargets: district/1 hour p95 ${target.p95_ms} ms (< 300: ${Number(target.p95_ms) < 300 ? 'met' : 'NOT met'}), rows read ${target.rows_read_share_pct} % of the table (< 1: ${Number(target.rows_read_share_pct) < 1 ? 'met' : 'NOT met'})`);
     }
     mkdirSync(resolve(args.out, '..'), { recursive: true });
-    writeFileSync(args.out, JSON.stringify({ at: new Date().toISOString(), rows, parts: Number(parts?.parts), bytes: Number(parts?.bytes), backfill, mode: ch.mode, results }, null, 2));
+    writeFileSync(args.out, JSON.stringify({ at: new Date().toISOString(), rows, load_seconds: loadSeconds, merged: args.merge, parts: Number(parts?.parts), bytes: Number(parts?.bytes), backfill, mode: ch.mode, results }, null, 2));
     console.log(`figures written to ${args.out}`);
     await indexed.close();
     await scanning.close();
@@ -138,43 +151,73 @@ async function main(): Promise<void> {
   }
 }
 
-/** Backfills unless this lake already holds this very backfill (a marker file records what was loaded). */
-async function ensureData(ch: ClickHouse, config: FleetlakeConfig, dataDir: string): Promise<number> {
+/**
+ * Backfills unless this lake already holds this very backfill (a marker file records what was loaded,
+ * after every copy). A lake holding the start of it (a shorter --days, or a build stopped by
+ * --build-until) is continued from where it stops.
+ */
+async function ensureData(ch: ClickHouse, config: FleetlakeConfig, dataDir: string): Promise<{ rows: number; loadSeconds?: number }> {
   await migrate(ch.client, config);
   await checkLakeSchema(ch.client);
   const marker = join(dataDir, 'bench-query-backfill.json');
-  const wanted = JSON.stringify({ ...backfill, generateHours: Number(args['generate-hours']) });
+  const describe = (toMs: number) => JSON.stringify({ ...backfill, toMs, generateHours: Number(args['generate-hours']) });
   const count = async () => Number((await queryRows<{ n: string }>(ch.client, `SELECT count() AS n FROM ${TABLES.positions}`))[0]?.n ?? 0);
-  if (!args.fresh && existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return count();
-  await ch.client.command({ query: `TRUNCATE TABLE ${TABLES.positions}` });
   // The generator writes the first --generate-hours of real tracks; ClickHouse repeats them, shifted
-  // in time, to fill the period (INSERT … SELECT runs at millions of rows/s where generating and
-  // parsing runs at tens of thousands on two cores). Cells, hours and vehicles per cell stay those
+  // in time, to fill the period (a copy costs about 0.8 CPU-seconds per million positions, generating
+  // and parsing about 13: docs/performance.md). Cells, hours and vehicles per cell stay those
   // of generator data, which is what the index and the point-in-polygon tests see.
   const generatedMs = Math.min(backfill.toMs - backfill.fromMs, Number(args['generate-hours']) * 3_600_000);
   const expected = Math.floor(generatedMs / backfill.intervalMs) * backfill.vehicles;
+  const loadedToMs = args.fresh || !existsSync(marker) ? undefined : (JSON.parse(readFileSync(marker, 'utf8')) as { toMs?: unknown }).toMs;
+  const held = typeof loadedToMs === 'number' && readFileSync(marker, 'utf8') === describe(loadedToMs) ? loadedToMs : undefined;
+  if (held === backfill.toMs) return { rows: await count() };
   const started = performance.now();
-  let lastReport = 0;
-  const loaded = await loadGeneratedPositions(ch.client, { ...backfill, toMs: backfill.fromMs + generatedMs }, Number(args['batch-rows']), ({ rows }) => {
-    if (performance.now() - lastReport < 10_000 && rows < expected) return;
-    lastReport = performance.now();
-    const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(`backfill: ${rows.toLocaleString('en')} / ~${expected.toLocaleString('en')} generated positions, ${Math.round(rows / seconds).toLocaleString('en')} rows/s\n`);
-  });
-  process.stderr.write(`backfill: ${loaded.rows.toLocaleString('en')} generated positions in ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);
+  let shift = generatedMs;
+  if (held !== undefined && held - backfill.fromMs >= generatedMs && held < backfill.toMs) {
+    shift = held - backfill.fromMs;
+    process.stderr.write(`backfill: continuing the lake's ${(shift / 86_400_000).toFixed(2)} days\n`);
+  } else {
+    await ch.client.command({ query: `TRUNCATE TABLE ${TABLES.positions}` });
+    let lastReport = 0;
+    const loaded = await loadGeneratedPositions(ch.client, { ...backfill, toMs: backfill.fromMs + generatedMs }, Number(args['batch-rows']), ({ rows }) => {
+      if (performance.now() - lastReport < 10_000 && rows < expected) return;
+      lastReport = performance.now();
+      const seconds = (performance.now() - started) / 1000;
+      process.stderr.write(`backfill: ${rows.toLocaleString('en')} / ~${expected.toLocaleString('en')} generated positions, ${Math.round(rows / seconds).toLocaleString('en')} rows/s\n`);
+    });
+    process.stderr.write(`backfill: ${loaded.rows.toLocaleString('en')} generated positions in ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);
+    writeFileSync(marker, describe(backfill.fromMs + generatedMs));
+  }
   const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-  for (let shift = generatedMs; shift < backfill.toMs - backfill.fromMs; shift += generatedMs) {
+  // Each copy is one INSERT … SELECT of the generated hours, shifted, written as one part per
+  // partition. h3_cell is copied, not recomputed (the shift moves no position). Background merges
+  // wait until the copies are in, so the build does not also rewrite its own parts as it goes.
+  await ch.client.command({ query: `SYSTEM STOP MERGES ${TABLES.positions}` });
+  const deadline = args['build-until'] ? Date.parse(args['build-until']) : Number.POSITIVE_INFINITY;
+  for (; shift < backfill.toMs - backfill.fromMs && Date.now() < deadline; shift += generatedMs) {
     await ch.client.command({
-      query: `INSERT INTO ${TABLES.positions} (vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type)
-              SELECT vehicle_id, ts + toIntervalMillisecond({shift:UInt64}), lat, lon, speed_kmh, heading_deg, vehicle_type
+      query: `INSERT INTO ${TABLES.positions} (vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type, h3_cell)
+              SELECT vehicle_id, ts + toIntervalMillisecond({shift:UInt64}), lat, lon, speed_kmh, heading_deg, vehicle_type, h3_cell
               FROM ${TABLES.positions}
               WHERE ts < {generatedEnd:DateTime64(3, 'UTC')} AND ts + toIntervalMillisecond({shift:UInt64}) < {end:DateTime64(3, 'UTC')}`,
       query_params: { shift, generatedEnd: at(backfill.fromMs + generatedMs), end: at(backfill.toMs) },
+      clickhouse_settings: {
+        insert_allow_materialized_columns: 1,
+        min_insert_block_size_rows: String(2 * expected),
+        min_insert_block_size_bytes: String(2 ** 34),
+        max_insert_threads: '1',
+      },
     });
-    process.stderr.write(`backfill: repeated up to ${at(backfill.fromMs + shift + generatedMs)} (${((performance.now() - started) / 60_000).toFixed(1)} min)\n`);
+    writeFileSync(marker, describe(Math.min(backfill.toMs, backfill.fromMs + shift + generatedMs)));
+    process.stderr.write(`backfill: repeated up to ${at(Math.min(backfill.toMs, backfill.fromMs + shift + generatedMs))} (${((performance.now() - started) / 60_000).toFixed(1)} min)\n`);
   }
-  writeFileSync(marker, wanted);
-  return count();
+  await ch.client.command({ query: `SYSTEM START MERGES ${TABLES.positions}` });
+  if (shift < backfill.toMs - backfill.fromMs) {
+    // --build-until came first: the lake holds whole copies up to here, and the run measures that.
+    backfill.toMs = backfill.fromMs + shift;
+    process.stderr.write(`backfill: stopped at --build-until with ${(shift / 86_400_000).toFixed(2)} days\n`);
+  }
+  return { rows: await count(), loadSeconds: (performance.now() - started) / 1000 };
 }
 
 /** Where streets are: the vehicles' last positions, spread over the city (the history is sorted by cell, so its first rows are not). */

@@ -3,17 +3,22 @@
  *
  * How fleetlake's cost grows with its history: bench:query (area-query
  * latency and rows read through the API, H3 index and full-scan twin) at each
- * size in turn, on a fresh lake each time, with the fleet fixed and the period
+ * size in turn, smallest first, each size continuing the previous one's lake
+ * (the first starts empty), with the fleet fixed and the period
  * growing (1,000 vehicles every 10 s: 30 M positions = 3.5 days, 300 M = 35
  * days, 1 B = 116 days). bench:query generates the first --generate-hours of
  * real tracks and repeats them shifted in time to fill the period (its own
  * comment says why). Writes a Markdown table (stdout) and a log-log chart of
  * p95 latency and rows read against positions (SVG, --chart).
  *
- * Needs, at 1 B positions: about 6 GB of lake on disk plus merge headroom
- * (another 6 GB while OPTIMIZE … FINAL rewrites a partition), and on the
- * 2-core development machine roughly an hour per 300 M positions loaded and
- * merged; the three sizes together took longer than a working session.
+ * The lakes are measured as loaded (one part per repeated copy, each pruned by
+ * its time range; --merge runs OPTIMIZE … FINAL first). --data-dir is kept
+ * after the run; --report-only prints the table and
+ * chart from the .bench/scaling-<size>.json of earlier runs.
+ *
+ * Needs, at 1 B positions: about 6.5 GB of lake on disk, and about 0.8
+ * CPU-seconds per million positions repeated plus 13 per million generated
+ * (docs/performance.md: 46 minutes for 622 M on the shared 2-core machine).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +27,7 @@ import { parseDuration } from '../core/duration.ts';
 import { describeMachine } from './machine.ts';
 
 const { values: args } = parseArgs({
+  allowNegative: true,
   options: {
     sizes: { type: 'string', default: '30e6,300e6,1e9' },
     vehicles: { type: 'string', default: '1000' },
@@ -31,16 +37,21 @@ const { values: args } = parseArgs({
     'generate-hours': { type: 'string', default: '24' },
     'data-dir': { type: 'string', default: '.bench/scaling-lake' },
     chart: { type: 'string', default: '.bench/scaling.svg' },
+    merge: { type: 'boolean', default: false },
+    'report-only': { type: 'boolean', default: false },
   },
 });
 
 interface QueryResults {
   rows: number;
   bytes: number;
+  parts: number;
+  load_seconds?: number;
+  backfill: { fromMs: number; toMs: number };
   results: { scenario: string; index: string; p50_ms: string; p95_ms: string; rows_read_mean: number }[];
 }
 
-const sizes = args.sizes.split(',').map(Number);
+const sizes = args.sizes.split(',').map(Number).sort((a, b) => a - b);
 const vehicles = Number(args.vehicles);
 const intervalMs = parseDuration(args.interval)?.ms ?? Number.NaN;
 if (sizes.some((s) => !Number.isFinite(s) || s <= 0) || !Number.isFinite(vehicles) || !Number.isFinite(intervalMs)) {
@@ -52,25 +63,38 @@ const runs: QueryResults[] = [];
 for (const size of sizes) {
   const days = size / (vehicles * (86_400_000 / intervalMs));
   const out = `.bench/scaling-${size}.json`;
-  process.stderr.write(`bench:scaling: ${size.toLocaleString('en')} positions = ${vehicles} vehicles every ${args.interval} for ${days.toFixed(2)} days\n`);
-  execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'bench/query.ts', '--fresh', '--vehicles', String(vehicles), '--interval', args.interval, '--days', days.toFixed(4),
-      '--iterations', args.iterations, '--scan-iterations', args['scan-iterations'], '--generate-hours', args['generate-hours'], '--data-dir', args['data-dir'], '--out', out],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  if (!args['report-only']) {
+    process.stderr.write(`bench:scaling: ${size.toLocaleString('en')} positions = ${vehicles} vehicles every ${args.interval} for ${days.toFixed(2)} days\n`);
+    execFileSync(
+      process.execPath,
+      // The first size starts an empty lake; each next one continues it (bench:query adds the missing days).
+      ['--import', 'tsx', 'bench/query.ts', ...(size === sizes[0] ? ['--fresh'] : []), '--vehicles', String(vehicles), '--interval', args.interval, '--days', days.toFixed(4),
+        '--iterations', args.iterations, '--scan-iterations', args['scan-iterations'], '--generate-hours', args['generate-hours'], '--data-dir', args['data-dir'], '--out', out,
+        args.merge ? '--merge' : '--no-merge'],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+  }
   runs.push(JSON.parse(readFileSync(out, 'utf8')) as QueryResults);
 }
 
 const scenarios = [...new Set(runs[0]?.results.map((r) => r.scenario) ?? [])];
-const h3 = (run: QueryResults, scenario: string) => run.results.find((r) => r.scenario === scenario && r.index === 'h3')!;
+const figure = (run: QueryResults, scenario: string, index: string) => run.results.find((r) => r.scenario === scenario && r.index === index);
+const h3 = (run: QueryResults, scenario: string) => figure(run, scenario, 'h3')!;
+const cell = (r: QueryResults['results'][number] | undefined) => (r ? `${r.p50_ms} / ${r.p95_ms} | ${r.rows_read_mean.toLocaleString('en')}` : '– | –');
 console.log(`# bench:scaling — fleetlake alone, ${vehicles} vehicles every ${args.interval}, history growing`);
 console.log(`machine: ${describeMachine()}\n`);
-console.log(`| positions | bytes per position | ${scenarios.map((s) => `${s}: p50 / p95 ms, rows read`).join(' | ')} |`);
-console.log(`|---:|---:|${scenarios.map(() => '---:').join('|')}|`);
+console.log('| positions | days | parts | bytes per position | loaded in | scenario | H3: p50 / p95 ms | H3: rows read | full scan: p50 / p95 ms | full scan: rows read |');
+console.log('|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|');
+let loadSeconds = 0;
 for (const run of runs) {
-  const cells = scenarios.map((s) => `${h3(run, s).p50_ms} / ${h3(run, s).p95_ms}, ${h3(run, s).rows_read_mean.toLocaleString('en')}`);
-  console.log(`| ${run.rows.toLocaleString('en')} | ${(run.bytes / run.rows).toFixed(2)} | ${cells.join(' | ')} |`);
+  const days = ((run.backfill.toMs - run.backfill.fromMs) / 86_400_000).toFixed(1);
+  // A size's build continued the previous one's lake, so the time from empty is the sum so far.
+  loadSeconds += run.load_seconds ?? 0;
+  const loaded = run.load_seconds === undefined ? '–' : `${(loadSeconds / 60).toFixed(0)} min`;
+  scenarios.forEach((s, i) => {
+    const lead = i === 0 ? `${run.rows.toLocaleString('en')} | ${days} | ${run.parts} | ${(run.bytes / run.rows).toFixed(2)} | ${loaded}` : ' | | | |';
+    console.log(`| ${lead} | ${s} | ${cell(h3(run, s))} | ${cell(figure(run, s, 'full scan'))} |`);
+  });
 }
 writeFileSync(args.chart, logLogChart(runs, scenarios));
 console.log(`\nchart written to ${args.chart}`);
