@@ -98,10 +98,10 @@ describe('query API errors', () => {
       post({ area: { type: 'Polygon', coordinates: city }, from, to: '2025-03-03T08:00:00Z', moving_only: false }, hurried),
       504,
       'API_QUERY_TIMEOUT',
-      'the area-vehicles query ran past its time budget of 0.001ms (api.query_timeout) and ClickHouse cancelled it',
+      'the area-vehicles-rollup query ran past its time budget of 0.001ms (api.query_timeout) and ClickHouse cancelled it',
     );
     const metrics = await get('/metrics', hurried);
-    expect(metrics.body).toContain('fleetlake_api_query_timeouts_total{query="area-vehicles"} 1');
+    expect(metrics.body).toContain('fleetlake_api_query_timeouts_total{query="area-vehicles-rollup"} 1');
   });
 
   it('answers 503 naming the missing table when the schema is not there', async () => {

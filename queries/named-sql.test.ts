@@ -6,7 +6,7 @@ import { createDeviceStore } from '../gateway/device-store.ts';
 import { runFleetlake } from '../test-support/run-fleetlake.ts';
 import { coverArea } from './area-cover.ts';
 import { loadNamedQueries, NAMED_SQL_DIR, QUERY_NAMES, readNamedQuery, type QueryName } from './named-sql.ts';
-import { cellsParam, dateTimeParam, multiPolygonParam, type ParamValues } from './param-text.ts';
+import { bucketParam, cellsParam, dateTimeParam, multiPolygonParam, type ParamValues } from './param-text.ts';
 import { createQueryRunner } from './query-runner.ts';
 import { bboxRing } from './request-checks.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
@@ -54,7 +54,7 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
   const viaApi = new Map<QueryName, unknown[]>();
 
   beforeAll(async () => {
-    t = await openApiTestLake({ vehicles: 30, hours: 1 });
+    t = await openApiTestLake({ vehicles: 30, hours: 3 });
     await createDeviceStore(t.lake.ch.client).put([{ device_id: '350000000000003', vehicle_id: 'v-00003', vehicle_type: 'van', enabled: true }], 'cli');
     const runner = createQueryRunner({ client: t.lake.ch.client, queries: loadNamedQueries(), budgetMs: 30_000, setReadonly: true });
     const { rows } = await runner.all<{ polygons: [number, number][][][] }>('district-get', { district_id: 'd06' });
@@ -66,6 +66,10 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
     const unrestricted = { restrict_group: '', restrict_area: '[]' };
     cases = [
       ['area-vehicles', { polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary), ...period, min_speed_kmh: '5', vehicle_types: "['van','car']", limit: '100' }],
+      ['area-vehicles-rollup', {
+        polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary), ...period, min_speed_kmh: '5', vehicle_types: "['van','car']", limit: '100',
+        moving_only: 'true', hour_from: bucketParam(t.fromMs + 3_600_000), hour_to: bucketParam(t.toMs), day_from: bucketParam(t.toMs), day_to: bucketParam(t.toMs),
+      }],
       ['vehicle-track', { vehicle_id: 'v-00003', ...period, limit: '50' }],
       ['vehicles-latest', { since: dateTimeParam(0), min_lon: '-180', min_lat: '-90', max_lon: '180', max_lat: '90', vehicle_types: '[]', limit: '100', ...unrestricted }],
       ['districts-list', {}],

@@ -13,6 +13,7 @@ export const NAMED_SQL_DIR = fileURLToPath(new URL('./sql/', import.meta.url));
 
 export const QUERY_NAMES = [
   'area-vehicles',
+  'area-vehicles-rollup',
   'vehicle-track',
   'vehicles-latest',
   'districts-list',

@@ -79,6 +79,14 @@ export const statsSchema = {
     index_note: { type: 'string', description: 'why the area was scanned rather than read by cells' },
     h3_cells: { type: 'integer', description: 'res-8 H3 cells read (0 for a scan)' },
     h3_boundary_cells: { type: 'integer', description: 'of those, the cells near an edge whose positions were tested with point-in-polygon' },
+    path: {
+      type: 'string',
+      enum: ['rollup', 'raw'],
+      description: 'rollup: whole hours and days of the interior cells came from the presence rollups, the rest from raw positions; raw: every position was read',
+    },
+    path_note: { type: 'string', description: 'why the raw path was taken' },
+    rollup_days: { type: 'integer', description: 'whole days read from fleet.presence_daily' },
+    rollup_hours: { type: 'integer', description: 'whole hours read from fleet.presence_hourly (besides those days)' },
   },
 } as const;
 
@@ -91,4 +99,8 @@ export interface ApiStats {
   index_note?: string;
   h3_cells?: number;
   h3_boundary_cells?: number;
+  path?: 'rollup' | 'raw';
+  path_note?: string;
+  rollup_days?: number;
+  rollup_hours?: number;
 }

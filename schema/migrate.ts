@@ -6,6 +6,7 @@ import { TABLES } from '../core/names.ts';
 import { readMigrations, type Migration } from './migrations.ts';
 import { ensureDistricts } from '../queries/districts-store.ts';
 import { applyRetention } from './retention.ts';
+import { backfillRollups, ROLLUP_MIGRATION, type BackfillReport } from './rollup-backfill.ts';
 import { schemaDdl } from './schema-ddl.ts';
 
 export interface MigrateResult {
@@ -14,6 +15,8 @@ export interface MigrateResult {
   readonly retentionChanged: boolean;
   /** The default districts, when fleet.districts was empty and this run loaded them. */
   readonly districtsLoaded?: { readonly from: string; readonly count: number };
+  /** The positions already stored when this run created the presence rollups, now in them too. */
+  readonly rollupsBackfilled?: BackfillReport;
 }
 
 /**
@@ -63,5 +66,13 @@ export async function migrate(
   }
   const retentionChanged = await applyRetention(client, config.retention, ddl.retention);
   const districts = await ensureDistricts(client);
-  return { applied, alreadyApplied, retentionChanged, ...(districts.loadedFrom ? { districtsLoaded: { from: districts.loadedFrom, count: districts.count } } : {}) };
+  // An existing lake gets rollups of its history once, when they are created (a cluster: per shard, docs/storage.md).
+  const backfill = applied.includes(ROLLUP_MIGRATION) && config.clickhouse.cluster === '' ? await backfillRollups(client, { migrations }) : undefined;
+  return {
+    applied,
+    alreadyApplied,
+    retentionChanged,
+    ...(districts.loadedFrom ? { districtsLoaded: { from: districts.loadedFrom, count: districts.count } } : {}),
+    ...(backfill && backfill.positions > 0 ? { rollupsBackfilled: backfill } : {}),
+  };
 }

@@ -9,8 +9,8 @@ export interface SchemaDdl {
   readonly prelude: readonly string[];
   /** A migration's statements as this mode runs them. On one node, the file's own statements, unchanged. */
   statements(migration: Migration): readonly string[];
-  /** Where the positions TTL (the retention) is set: the table holding the rows, and ON CLUSTER when there is one. */
-  readonly retention: { readonly table: string; readonly onCluster: string };
+  /** Where the retention TTLs are set: the table holding a table's rows, and ON CLUSTER when there is one. */
+  readonly retention: { stored(table: string): string; readonly onCluster: string };
 }
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS ${TABLES.migrations}
@@ -22,13 +22,13 @@ export function schemaDdl(cluster: string): SchemaDdl {
     return {
       prelude: [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, MIGRATIONS_TABLE],
       statements: (migration) => migration.statements,
-      retention: { table: TABLES.positions, onCluster: '' },
+      retention: { stored: (table) => table, onCluster: '' },
     };
   }
   const render = (statement: string) => renderClusterStatement(statement, cluster);
   return {
     prelude: [`CREATE DATABASE IF NOT EXISTS ${DATABASE} ON CLUSTER ${cluster}`, ...render(MIGRATIONS_TABLE)],
     statements: (migration) => migration.statements.flatMap(render),
-    retention: { table: localTable(TABLES.positions), onCluster: ` ON CLUSTER ${cluster}` },
+    retention: { stored: localTable, onCluster: ` ON CLUSTER ${cluster}` },
   };
 }

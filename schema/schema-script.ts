@@ -1,6 +1,6 @@
 import type { FleetlakeConfig } from '../core/config.ts';
 import { readMigrations, type Migration } from './migrations.ts';
-import { retentionStatement } from './retention.ts';
+import { retentionStatements } from './retention.ts';
 import { schemaDdl } from './schema-ddl.ts';
 
 /**
@@ -15,7 +15,7 @@ export function schemaScript(config: FleetlakeConfig, migrations: readonly Migra
   const sections = [
     `-- fleetlake schema for ${mode}, as \`fleetlake migrate\` applies it\n${ddl.prelude.map(terminated).join('\n')}`,
     ...migrations.map((m) => `-- ${m.name}\n${ddl.statements(m).map(terminated).join('\n')}`),
-    `-- retention (retention.hot ${config.retention.hot.text}, retention.delete_after ${config.retention.delete_after.text}); migrate runs it when the TTL differs\n${terminated(retentionStatement(config.retention, ddl.retention))}`,
+    `-- retention (retention.hot ${config.retention.hot.text}, retention.delete_after ${config.retention.delete_after.text}); migrate runs it when the TTL differs\n${retentionStatements(config.retention, ddl.retention).map(terminated).join('\n')}`,
   ];
   return sections.join('\n');
 }

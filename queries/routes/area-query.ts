@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { restrictionParams } from '../auth/restriction.ts';
+import { restrictionParams, UNRESTRICTED } from '../auth/restriction.ts';
+import { areaQueryFor, planAreaQuery, planStats, type AreaPlan } from '../area-plan.ts';
 import { coverArea, type AreaCover } from '../area-cover.ts';
 import { resolveArea, type AreaInput } from '../area-input.ts';
 import { ndjsonBody } from '../ndjson.ts';
@@ -135,7 +136,15 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
       const coverStarted = performance.now();
       const cover = coverArea(area.polygons, config.max_index_cells);
       const coverMs = performance.now() - coverStarted;
-      const rows = await app.queries.stream<VehicleRow>('area-vehicles', {
+      const restriction = restrictionParams(request.apiKey);
+      const plan = planAreaQuery({
+        period,
+        cover,
+        movingOnly: body.moving_only,
+        movingThresholdKmh: config.moving_threshold_kmh,
+        restrictedArea: restriction.restrict_area !== UNRESTRICTED.restrict_area,
+      });
+      const query = areaQueryFor(plan, {
         polygons: multiPolygonParam(area.polygons),
         interior_cells: cellsParam(cover.interior),
         boundary_cells: cellsParam(cover.boundary),
@@ -145,9 +154,10 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
         vehicle_types: stringArrayParam(body.vehicle_types ?? []),
         // One more than asked: its presence is what `truncated` reports.
         limit: numberParam(limit + 1),
-        ...restrictionParams(request.apiKey),
-      });
-      const stats = () => areaStats(rows.stats(), cover, coverMs);
+        ...restriction,
+      }, body.moving_only);
+      const rows = await app.queries.stream<VehicleRow>(query.name, query.params);
+      const stats = () => areaStats(rows.stats(), cover, coverMs, plan);
       if (wantsNdjson(request)) {
         return reply.type('application/x-ndjson').send(ndjsonBody(ndjsonLines(rows, limit, stats, request), 'area-vehicles', config.query_timeout.ms, request));
       }
@@ -164,8 +174,9 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-function areaStats(query: QueryStats, cover: AreaCover, coverMs: number): ApiStats {
+function areaStats(query: QueryStats, cover: AreaCover, coverMs: number, plan: AreaPlan): ApiStats {
   return {
+    ...planStats(plan),
     rows_read: query.rowsRead,
     bytes_read: query.bytesRead,
     elapsed_ms: query.elapsedMs,
