@@ -37,6 +37,7 @@ export const errorResponses = {
   413: error('the body is larger than the API accepts'),
   414: error('a path parameter is too long'),
   415: error('the body is not application/json'),
+  422: error('the query would run past its time budget (api.query_timeout) by the index\'s estimate; the message gives the estimate and what to narrow'),
   429: error('too many requests or heavy queries at once for this key; retry after Retry-After seconds'),
   500: error('an unexpected failure; the server log has it under request_id'),
   502: error('ClickHouse failed the query'),
@@ -87,6 +88,16 @@ export const statsSchema = {
     path_note: { type: 'string', description: 'why the raw path was taken' },
     rollup_days: { type: 'integer', description: 'whole days read from fleet.presence_daily' },
     rollup_hours: { type: 'integer', description: 'whole hours read from fleet.presence_hourly (besides those days)' },
+    estimated_ms: { type: 'number', description: 'what the query was estimated to take before it ran (api.read_rows_per_second, api.rollup_rows_per_second)' },
+    reads: {
+      type: 'array',
+      description: 'per table: the parts and rows its primary index selected (EXPLAIN ESTIMATE); rows_read and bytes_read are the totals actually read',
+      items: {
+        type: 'object',
+        required: ['table', 'parts', 'rows'],
+        properties: { table: { type: 'string' }, parts: { type: 'integer' }, rows: { type: 'integer' } },
+      },
+    },
   },
 } as const;
 
@@ -103,4 +114,6 @@ export interface ApiStats {
   path_note?: string;
   rollup_days?: number;
   rollup_hours?: number;
+  estimated_ms?: number;
+  reads?: readonly { readonly table: string; readonly parts: number; readonly rows: number }[];
 }

@@ -6,6 +6,7 @@ import { resolveArea, type AreaInput } from '../area-input.ts';
 import { ndjsonBody } from '../ndjson.ts';
 import { cellsParam, dateTimeParam, multiPolygonParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
 import type { QueryStats, RowStream } from '../query-runner.ts';
+import { checkReadBudget, estimateReadMs, type ReadEstimate } from '../read-budget.ts';
 import { checkLimit } from '../request-checks.ts';
 import { errorResponses, limitProperty, periodProperties, statsSchema, VEHICLE_TYPE_PATTERN, type ApiStats } from '../schemas.ts';
 import { checkPeriod } from '../time-range.ts';
@@ -156,8 +157,13 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
         limit: numberParam(limit + 1),
         ...restriction,
       }, body.moving_only);
+      const estimate = estimateReadMs(await app.queries.estimate(query.name, query.params), {
+        rawRowsPerSecond: config.read_rows_per_second,
+        rollupRowsPerSecond: config.rollup_rows_per_second,
+      });
+      checkReadBudget(query.name, estimate, config.query_timeout.ms, AREA_HINT);
       const rows = await app.queries.stream<VehicleRow>(query.name, query.params);
-      const stats = () => areaStats(rows.stats(), cover, coverMs, plan);
+      const stats = () => areaStats(rows.stats(), cover, coverMs, plan, estimate);
       if (wantsNdjson(request)) {
         return reply.type('application/x-ndjson').send(ndjsonBody(ndjsonLines(rows, limit, stats, request), 'area-vehicles', config.query_timeout.ms, request));
       }
@@ -174,9 +180,15 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-function areaStats(query: QueryStats, cover: AreaCover, coverMs: number, plan: AreaPlan): ApiStats {
+const AREA_HINT =
+  'Ask for a smaller area or a shorter period; periods of whole hours and days inside the area come from the presence rollups, ' +
+  'so the area\'s edges and the partial hours at the period\'s ends are what cost the most.';
+
+function areaStats(query: QueryStats, cover: AreaCover, coverMs: number, plan: AreaPlan, estimate: ReadEstimate): ApiStats {
   return {
     ...planStats(plan),
+    estimated_ms: estimate.ms,
+    reads: estimate.tables,
     rows_read: query.rowsRead,
     bytes_read: query.bytesRead,
     elapsed_ms: query.elapsedMs,
