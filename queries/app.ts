@@ -19,6 +19,7 @@ import { areaQueryRoutes } from './routes/area-query.ts';
 import { erasureRoutes } from './routes/erasure.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { districtRoutes } from './routes/districts.ts';
+import { occupancyRoutes } from './routes/occupancy.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { heatmapRoutes } from './routes/heatmap.ts';
@@ -139,6 +140,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(areaQueryRoutes);
   await app.register(vehicleRoutes);
   await app.register(districtRoutes);
+  await app.register(occupancyRoutes);
   await app.register(heatmapRoutes);
   await app.register(deviceRoutes);
   await app.register(erasureRoutes);

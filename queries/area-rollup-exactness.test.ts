@@ -198,4 +198,51 @@ describe('area queries through the presence rollups are exact', () => {
     expect(answer.stats.path).toBe('rollup');
     expect(answer.vehicles).toEqual(await bruteForce(t, c, 'north'));
   });
+
+  describe('GET /v1/districts/{id}/occupancy', () => {
+    const occupancy = async (app: FastifyInstance, id: string, fromMs: number, toMs: number, step: string, headers: Record<string, string> = {}) =>
+      app.inject({ method: 'GET', url: `/v1/districts/${id}/occupancy?from=${new Date(fromMs).toISOString()}&to=${new Date(toMs).toISOString()}&step=${step}`, headers });
+
+    async function bruteOccupancy(id: string, fromMs: number, toMs: number, stepMs: number, group = ''): Promise<number[]> {
+      const rows = await queryRows<{ step: string; n: string }>(
+        t.lake.ch.client,
+        `SELECT intDiv(toUnixTimestamp64Milli(ts) - {from_ms:Int64}, {step_ms:Int64}) AS step, uniqExact(vehicle_id) AS n FROM fleet.positions
+         WHERE ts >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND ts < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
+           AND pointInPolygon((toFloat64(lon), toFloat64(lat)), (SELECT polygons FROM fleet.districts WHERE id = {id:String}))
+           AND ({group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {group:String}))
+         GROUP BY step ORDER BY step`,
+        { from_ms: String(fromMs), to_ms: String(toMs), step_ms: String(stepMs), id, group },
+      );
+      const counts = new Map(rows.map((r) => [Number(r.step), Number(r.n)]));
+      return Array.from({ length: Math.ceil((toMs - fromMs) / stepMs) }, (_, i) => counts.get(i) ?? 0);
+    }
+
+    it('counts the vehicles inside per step exactly as brute force, for hourly and daily steps', async () => {
+      const fromMs = t.fromMs - HOUR_MS;
+      const toMs = Math.ceil(t.toMs / HOUR_MS) * HOUR_MS;
+      for (const [id, step, stepMs] of [['d06', '1h', HOUR_MS], ['d02', '1d', DAY_MS], ['d10', '5h', 5 * HOUR_MS]] as const) {
+        const response = await occupancy(t.app, id, fromMs, toMs, step);
+        expect(response.statusCode, response.body).toBe(200);
+        const body = response.json<{ steps: { from: string; vehicles: number }[]; stats: { reads: { table: string }[] } }>();
+        expect(body.steps.map((s) => s.vehicles), `${id} ${step}`).toEqual(await bruteOccupancy(id, fromMs, toMs, stepMs));
+        expect(body.steps[1]?.from).toBe(new Date(fromMs + stepMs).toISOString());
+        expect(body.stats.reads.map((r) => r.table)).toContain('fleet.presence_hourly');
+      }
+      expect((await bruteOccupancy('d06', fromMs, toMs, HOUR_MS)).some((n) => n > 0)).toBe(true);
+    });
+
+    it('honours a group-restricted key, and refuses periods that are not whole hours', async () => {
+      const grouped = await t.buildApp({ auth: 'required' });
+      const { key } = await createApiKey(t.lake.ch.client, { name: 'north-occupancy', scopes: ['read'], vehicleGroup: 'north', now: t.nowMs - 1000 });
+      const fromMs = Math.ceil(t.fromMs / DAY_MS) * DAY_MS;
+      const response = await occupancy(grouped, 'd03', fromMs, fromMs + DAY_MS, '1h', { authorization: `Bearer ${key}` });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.json<{ steps: { vehicles: number }[] }>().steps.map((s) => s.vehicles)).toEqual(await bruteOccupancy('d03', fromMs, fromMs + DAY_MS, HOUR_MS, 'north'));
+      const ragged = await occupancy(t.app, 'd03', fromMs + 60_000, fromMs + DAY_MS, '1h');
+      expect(ragged.statusCode).toBe(400);
+      expect(ragged.json<{ error: string; message: string }>()).toMatchObject({ error: 'API_INVALID_PERIOD', message: expect.stringContaining('from and to must be whole hours') as unknown });
+      expect((await occupancy(t.app, 'd03', fromMs, fromMs + DAY_MS, '15m')).statusCode).toBe(400);
+      expect((await occupancy(t.app, 'nowhere', fromMs, fromMs + DAY_MS, '1h')).statusCode).toBe(404);
+    });
+  });
 });

@@ -76,6 +76,10 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
       ['devices-list', { online_since: dateTimeParam(t.toMs - 600_000), limit: '100', ...unrestricted }],
       ['district-get', { district_id: 'd06' }],
       ['district-count', { district_id: 'd06', at: dateTimeParam(t.toMs), lookback_ms: '300000', ...unrestricted }],
+      ['district-occupancy', {
+        polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary),
+        from: bucketParam(t.fromMs), to: bucketParam(t.toMs), step_s: '3600', ...unrestricted,
+      }],
       ['heatmap', { ...period, resolution: '7', min_lon: String(box.minLon), min_lat: String(box.minLat), max_lon: String(box.maxLon), max_lat: String(box.maxLat), cells: cellsParam([...boxCover.interior, ...boxCover.boundary]), limit: '1000' }],
     ];
     expect(cases.map(([name]) => name).sort()).toEqual([...QUERY_NAMES].sort());

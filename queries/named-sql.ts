@@ -19,6 +19,7 @@ export const QUERY_NAMES = [
   'districts-list',
   'district-get',
   'district-count',
+  'district-occupancy',
   'heatmap',
   'devices-list',
 ] as const;
