@@ -72,6 +72,11 @@ const identifier = (doc: string, env: string): FieldSpec<string> => ({
   parse: (raw) => (typeof raw === 'string' && /^([A-Za-z_][A-Za-z0-9_]*)?$/.test(raw) ? raw : undefined),
 });
 
+const bool = (doc: string, def: boolean, env?: string): FieldSpec<boolean> => ({
+  default: def, env, doc, allowed: 'true or false',
+  parse: (raw) => (raw === true || raw === 'true' ? true : raw === false || raw === 'false' ? false : undefined),
+});
+
 const oneOf = <T extends string>(doc: string, def: T, values: readonly T[], env?: string): FieldSpec<T> => ({
   default: def, env, doc, allowed: `one of ${values.join(', ')}`,
   parse: (raw) => (typeof raw === 'string' && (values as readonly string[]).includes(raw) ? (raw as T) : undefined),
@@ -141,6 +146,7 @@ export const CONFIG_SPEC = {
     max_vertices: int('most vertices an area (all rings together) may have', 10_000, 4, 1_000_000, 'FLEETLAKE_API_MAX_VERTICES'),
     max_index_cells: int('most res-8 H3 cells an area may cover and still use the index; larger areas are scanned by period with point-in-polygon', 200_000, 1, 10_000_000, 'FLEETLAKE_API_MAX_INDEX_CELLS'),
     query_timeout: duration('time budget of one API query in ClickHouse; past it ClickHouse cancels the query and the API answers 504', '10s', 'FLEETLAKE_API_QUERY_TIMEOUT'),
+    use_rollups: bool('area queries read whole hours and days of interior cells from the presence rollups (same answer, far fewer rows); false reads raw positions only', true, 'FLEETLAKE_API_USE_ROLLUPS'),
     read_rows_per_second: int(
       'positions an area query reads per second on this deployment (bench:query measures it); with rollup_rows_per_second, what a query is estimated to take before it runs: past api.query_timeout it is refused with 422',
       10_000_000, 1, 1e12, 'FLEETLAKE_API_READ_ROWS_PER_SECOND',
@@ -193,7 +199,7 @@ export const CONFIG_SPEC = {
 } as const;
 
 /** Helpers for sections declared in other files of this module. */
-export const fields = { str, int, num, duration, oneOf, brokerList, optionalUrl };
+export const fields = { str, int, num, bool, duration, oneOf, brokerList, optionalUrl };
 
 type Section = Record<string, FieldSpec<unknown>>;
 type SectionValues<S extends Section> = { readonly [K in keyof S]: S[K] extends FieldSpec<infer T> ? T : never };

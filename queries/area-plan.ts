@@ -36,10 +36,13 @@ export interface PlanInput {
   readonly movingThresholdKmh: number;
   /** The API key is restricted to an area: a rollup row is not a position, so it cannot be tested against it. */
   readonly restrictedArea: boolean;
+  /** api.use_rollups. */
+  readonly useRollups: boolean;
 }
 
 export function planAreaQuery(input: PlanInput): AreaPlan {
   const { period, cover } = input;
+  if (!input.useRollups) return { path: 'raw', reason: 'api.use_rollups is false' };
   if (cover.strategy !== 'h3') return { path: 'raw', reason: 'the area is scanned, not read by cells' };
   if (cover.interior.length === 0) return { path: 'raw', reason: 'the area has no cell wholly inside it' };
   if (input.restrictedArea) return { path: 'raw', reason: 'the API key is restricted to an area, which only raw positions can be tested against' };

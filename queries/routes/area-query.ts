@@ -144,6 +144,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
         movingOnly: body.moving_only,
         movingThresholdKmh: config.moving_threshold_kmh,
         restrictedArea: restriction.restrict_area !== UNRESTRICTED.restrict_area,
+        useRollups: config.use_rollups,
       });
       const query = areaQueryFor(plan, {
         polygons: multiPolygonParam(area.polygons),
