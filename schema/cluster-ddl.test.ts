@@ -58,6 +58,7 @@ describe('the cluster rendering of the migrations', () => {
       'fleet.api_audit_local', 'fleet.api_audit',
       'fleet.presence_hourly_local', 'fleet.presence_hourly', 'fleet.presence_hourly_mv',
       'fleet.presence_daily_local', 'fleet.presence_daily', 'fleet.presence_daily_mv',
+      'fleet.presence_daily_from_hourly_mv',
     ]);
     for (const statement of clusterStatements) expect(statement).toContain(`ON CLUSTER ${CLUSTER}`);
   });

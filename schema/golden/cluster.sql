@@ -333,6 +333,25 @@ SELECT
 FROM fleet.positions_local
 GROUP BY h3_cell, day, vehicle_id, vehicle_type;
 
+-- 0061_presence_daily_from_hourly.sql
+DROP VIEW IF EXISTS fleet.presence_daily_mv ON CLUSTER fleetlake;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS fleet.presence_daily_from_hourly_mv ON CLUSTER fleetlake TO fleet.presence_daily_local AS
+SELECT
+    h3_cell,
+    toStartOfDay(hour) AS day,
+    vehicle_id,
+    vehicle_type,
+    min(first_ts) AS first_ts,
+    max(last_ts) AS last_ts,
+    sum(positions) AS positions,
+    max(max_speed_kmh) AS max_speed_kmh,
+    min(moving_first_ts) AS moving_first_ts,
+    max(moving_last_ts) AS moving_last_ts,
+    sum(moving_positions) AS moving_positions
+FROM fleet.presence_hourly_local
+GROUP BY h3_cell, day, vehicle_id, vehicle_type;
+
 -- retention (retention.hot 30d, retention.delete_after 7y); migrate runs it when the TTL differs
 ALTER TABLE fleet.positions_local ON CLUSTER fleetlake MODIFY TTL toDateTime(ts) + INTERVAL 30 DAY TO VOLUME 'cold', toDateTime(ts) + INTERVAL 7 YEAR DELETE;
 
