@@ -149,7 +149,7 @@ export const CONFIG_SPEC = {
     use_rollups: bool('area queries read whole hours and days of interior cells from the presence rollups (same answer, far fewer rows); false reads raw positions only', true, 'FLEETLAKE_API_USE_ROLLUPS'),
     read_rows_per_second: int(
       'positions an area query reads per second on this deployment (bench:query measures it); with rollup_rows_per_second, what a query is estimated to take before it runs: past api.query_timeout it is refused with 422',
-      10_000_000, 1, 1e12, 'FLEETLAKE_API_READ_ROWS_PER_SECOND',
+      17_000_000, 1, 1e12, 'FLEETLAKE_API_READ_ROWS_PER_SECOND',
     ),
     rollup_rows_per_second: int('presence-rollup rows an area query reads per second on this deployment (bench:query measures it)', 10_000_000, 1, 1e12, 'FLEETLAKE_API_ROLLUP_ROWS_PER_SECOND'),
     district_lookback: duration('a vehicle counts in a district at instant ts when its last position at most this long before ts is inside', '5m', 'FLEETLAKE_API_DISTRICT_LOOKBACK'),

@@ -34,7 +34,7 @@ export interface QueryCalibration {
 
 /** bench:query and the 48-hour measurement of docs/storage.md, until `fleetlake estimate calibrate` measures them. */
 export const DEFAULT_QUERY_CALIBRATION: QueryCalibration = {
-  raw_rows_per_second: 10_000_000,
+  raw_rows_per_second: 17_000_000,
   rollup_rows_per_second: 10_000_000,
   raw_bytes_per_row: 33,
   rollup_bytes_per_row: 60,
