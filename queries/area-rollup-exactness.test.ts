@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../core/clickhouse.ts';
 import type { MultiPolygonCoords } from '../core/geojson.ts';
 import { createApiKey } from './auth/api-key-store.ts';
-import { dateTimeParam, multiPolygonParam, rfc3339FromClickHouse, stringArrayParam } from './param-text.ts';
+import { bruteForceArea, type AreaCase, type AreaVehicle } from './testing/brute-force-area.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
 import { AREA_KINDS, randomArea, type AreaKind } from './testing/random-areas.ts';
 import { seededRandom, type SeededRandom } from './testing/seeded-random.ts';
@@ -15,61 +15,16 @@ import { seededRandom, type SeededRandom } from './testing/seeded-random.ts';
  * run and printed; FLEETLAKE_TEST_SEED=<seed> replays a failure.
  */
 
-interface Vehicle {
-  vehicle_id: string;
-  vehicle_type: string;
-  first_ts: string;
-  last_ts: string;
-  positions: number;
-  max_speed_kmh: number;
-}
-
-interface Case {
-  readonly polygons: MultiPolygonCoords;
-  readonly fromMs: number;
-  readonly toMs: number;
-  readonly movingOnly: boolean;
-  readonly types: string[];
-}
+type Vehicle = AreaVehicle;
+type Case = AreaCase;
 
 const VEHICLE_TYPES = ['bike', 'car', 'van', 'truck'];
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const SEED = Number(process.env.FLEETLAKE_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-async function bruteForce(t: ApiTestLake, c: Case, group = ''): Promise<Vehicle[]> {
-  return bruteForceAt(t, c, 5, group);
-}
-
-async function bruteForceAt(t: ApiTestLake, c: Case, thresholdKmh: number, group = ''): Promise<Vehicle[]> {
-  const rows = await queryRows<{ vehicle_id: string; vehicle_type: string; first_ts: string; last_ts: string; n: string; top: number }>(
-    t.lake.ch.client,
-    `SELECT vehicle_id, argMax(vehicle_type, ts) AS vehicle_type, min(ts) AS first_ts, max(ts) AS last_ts, count() AS n, toFloat64(max(speed_kmh)) AS top
-     FROM fleet.positions AS p
-     WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
-       AND pointInPolygon((toFloat64(lon), toFloat64(lat)), {polygons:MultiPolygon})
-       AND toFloat64(speed_kmh) >= {min_speed:Float64}
-       AND (empty({types:Array(String)}) OR p.vehicle_type IN {types:Array(String)})
-       AND ({group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {group:String}))
-     GROUP BY vehicle_id ORDER BY vehicle_id`,
-    {
-      from: dateTimeParam(c.fromMs),
-      to: dateTimeParam(c.toMs),
-      polygons: multiPolygonParam(c.polygons),
-      min_speed: String(c.movingOnly ? thresholdKmh : 0),
-      types: stringArrayParam(c.types),
-      group,
-    },
-  );
-  return rows.map((r) => ({
-    vehicle_id: r.vehicle_id,
-    vehicle_type: r.vehicle_type,
-    first_ts: rfc3339FromClickHouse(r.first_ts),
-    last_ts: rfc3339FromClickHouse(r.last_ts),
-    positions: Number(r.n),
-    max_speed_kmh: r.top,
-  }));
-}
+const bruteForce = (t: ApiTestLake, c: Case, group = '') => bruteForceArea(t.lake.ch.client, c, 5, group);
+const bruteForceAt = (t: ApiTestLake, c: Case, thresholdKmh: number) => bruteForceArea(t.lake.ch.client, c, thresholdKmh);
 
 interface Answer {
   vehicles: Vehicle[];
