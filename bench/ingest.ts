@@ -9,7 +9,9 @@
  * NDJSON sent by the Java Kafka client (broker/line-producer): kafkajs' producer
  * alone would need more than one of a small machine's cores at 50 000/s.
  * Uses KAFKA_BROKERS when set, else starts a local broker; an embedded lake in
- * a temporary directory (or CLICKHOUSE_URL). Smoke run:
+ * a temporary directory (or CLICKHOUSE_URL). --without-rollups drops the
+ * presence rollups' materialized views first, so two runs give what they cost
+ * ingest (docs/storage.md). Smoke run:
  *   npm run bench:ingest -- --positions 20000 --vehicles 1000 --rate 2000 --paced 15s
  */
 import { spawn } from 'node:child_process';
@@ -47,6 +49,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '50000' },
     paced: { type: 'string', default: '60s' },
     seed: { type: 'string', default: '1' },
+    'without-rollups': { type: 'boolean', default: false },
   },
 });
 const POSITIONS = Number(args.positions);
@@ -81,7 +84,11 @@ async function main(): Promise<void> {
   const ch = openClickHouse(config);
   try {
     await migrate(ch.client, config);
+    if (args['without-rollups']) {
+      for (const table of [TABLES.presenceHourly, TABLES.presenceDaily]) await ch.client.command({ query: `DROP VIEW IF EXISTS ${table}_mv` });
+    }
     console.log(`# bench:ingest — ${fmt(POSITIONS)} positions of ${fmt(VEHICLES)} vehicles, ${PARTITIONS} partitions, batches of ${fmt(config.ingest.batch_rows)} rows / ${config.ingest.batch_max_wait.text}`);
+    console.log(`presence rollups' materialized views: ${args['without-rollups'] ? 'dropped (--without-rollups)' : 'in place'}`);
     console.log(`machine: ${describeMachine()}; ClickHouse ${ch.mode} (${ch.location}); broker ${brokers.join(',')}\n`);
 
     const cpu = cpuAccounting(kafka?.pid);

@@ -18,6 +18,16 @@
  * measures the days loaded by then;
  * --no-merge measures the parts as loaded instead of after OPTIMIZE … FINAL.
  * Smoke run: --vehicles 300 --days 0.2 --iterations 5 --scan-iterations 2
+ *
+ * Long periods (issue 20): with --days 30 or more it also runs district and
+ * street areas over 30 days and a district's hourly occupancy over 30 days,
+ * each through the presence rollups and, in the same run, through the raw-only
+ * plan (api.use_rollups = false; for occupancy the same count from raw
+ * positions), and reports the rollups' bytes per position beside the raw
+ * table's. Targets: district x 30 days p95 <= 1 s, street x 30 days <= 300 ms,
+ * district x 1 hour <= 100 ms, occupancy of a district over 30 days by hour <= 1 s.
+ * --long-iterations (default 10) sets how many of each; --no-merge leaves
+ * the parts as they are (a lake merged by an earlier run).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,7 +39,10 @@ import { loadDistricts } from '../core/districts.ts';
 import { parseDuration } from '../core/duration.ts';
 import { createSilentLogger } from '../core/logger.ts';
 import { TABLES } from '../core/names.ts';
+import { uncompactCells } from 'h3-js';
 import { buildApp } from '../queries/app.ts';
+import { coverArea } from '../queries/area-cover.ts';
+import { cellsParam, dateTimeParam, multiPolygonParam } from '../queries/param-text.ts';
 import { checkLakeSchema } from '../queries/lake-check.ts';
 import { loadGeneratedPositions } from '../queries/testing/generated-positions.ts';
 import { randomArea } from '../queries/testing/random-areas.ts';
@@ -52,6 +65,8 @@ const { values: args } = parseArgs({
     fresh: { type: 'boolean', default: false },
     'build-until': { type: 'string' },
     merge: { type: 'boolean', default: true },
+    'long-iterations': { type: 'string', default: '10' },
+    'raw-iterations': { type: 'string', default: '3' },
     out: { type: 'string', default: '.bench/query-results.json' },
   },
 });
@@ -70,18 +85,25 @@ for (const [name, value] of Object.entries({ ...backfill, iterations, scanIterat
   if (!Number.isFinite(value) || value < 0) throw new Error(`bench:query: --${name} is not a usable number`);
 }
 
-type Size = 'district' | 'street';
+type Size = 'district' | 'street' | 'occupancy';
 interface Scenario {
   readonly size: Size;
   readonly periodMs: number;
   readonly label: string;
+  readonly long?: boolean;
 }
+const DAY_MS = 86_400_000;
 const SCENARIOS: Scenario[] = [
   { size: 'district', periodMs: 3_600_000, label: 'district, 1 hour' },
-  { size: 'district', periodMs: 86_400_000, label: 'district, 1 day' },
+  { size: 'district', periodMs: DAY_MS, label: 'district, 1 day' },
   { size: 'street', periodMs: 3_600_000, label: 'street, 1 hour' },
-  { size: 'street', periodMs: 86_400_000, label: 'street, 1 day' },
+  { size: 'street', periodMs: DAY_MS, label: 'street, 1 day' },
+  { size: 'district', periodMs: 30 * DAY_MS, label: 'district, 30 days', long: true },
+  { size: 'street', periodMs: 30 * DAY_MS, label: 'street, 30 days', long: true },
+  { size: 'occupancy', periodMs: 30 * DAY_MS, label: 'district occupancy by hour, 30 days', long: true },
 ];
+const longIterations = Number(args['long-iterations']);
+const rawIterations = Number(args['raw-iterations']);
 
 interface Sample {
   readonly ms: number;
@@ -101,14 +123,19 @@ async function main(): Promise<void> {
     // Right after a backfill it is a part per copy, and each part that overlaps the period costs
     // each cell a partly used granule (docs/performance.md measured 11–17 % more rows over a day).
     // --no-merge measures the parts as loaded (one per copy, pruned by their time range) and keeps
-    // background merges off meanwhile, so the table's parts stay the ones reported.
+    // background merges off meanwhile, so the tables' parts stay the ones reported.
+    const retained = [TABLES.positions, TABLES.presenceHourly, TABLES.presenceDaily];
     if (args.merge) {
       const merging = performance.now();
-      await ch.client.command({ query: `OPTIMIZE TABLE ${TABLES.positions} FINAL` });
+      for (const table of retained) await ch.client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
       process.stderr.write(`merged the history's parts in ${((performance.now() - merging) / 1000).toFixed(0)} s\n`);
     } else {
-      await ch.client.command({ query: `SYSTEM STOP MERGES ${TABLES.positions}` });
+      for (const table of retained) await ch.client.command({ query: `SYSTEM STOP MERGES ${table}` });
     }
+    const storage = await queryRows<{ table: string; rows: string; bytes: string }>(
+      ch.client,
+      "SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = 'fleet' AND table IN ('positions', 'presence_hourly', 'presence_daily') GROUP BY table ORDER BY table",
+    );
     const [parts] = await queryRows<{ parts: string; bytes: string }>(
       ch.client,
       "SELECT count() AS parts, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = 'fleet' AND table = 'positions'",
@@ -116,20 +143,32 @@ async function main(): Promise<void> {
     const indexed = await buildApp({ clickhouse: ch, config, logger: createSilentLogger() });
     // The full-scan twin: the same named query with no cell lists (any area above one cell is scanned).
     const scanning = await buildApp({ clickhouse: ch, config: { ...config, api: { ...config.api, max_index_cells: 1 } }, logger: createSilentLogger() });
+    // The raw-only plan: the same cover, every position of it read (what area queries did before the rollups).
+    const rawOnly = await buildApp({ clickhouse: ch, config: { ...config, api: { ...config.api, use_rollups: false } }, logger: createSilentLogger() });
     const centres = await positionsSample(ch);
 
     console.log(`# bench:query — ${rows.toLocaleString('en')} positions (${backfill.vehicles} vehicles every ${args.interval} for ${+((backfill.toMs - backfill.fromMs) / 86_400_000).toFixed(2)} days), ${parts?.parts} parts, ${(Number(parts?.bytes) / 2 ** 30).toFixed(2)} GiB on disk`);
     console.log(`lake: ${ch.mode} ${ch.location}; machine: ${describeMachine()}\n`);
+    for (const t of storage) {
+      console.log(`${t.table}: ${Number(t.rows).toLocaleString('en')} rows, ${(Number(t.bytes) / 2 ** 20).toFixed(1)} MiB, ${(Number(t.bytes) / Math.max(1, rows)).toFixed(3)} bytes per position`);
+    }
+    console.log('');
     console.log('| scenario | index | queries | p50 ms | p95 ms | p99 ms | ClickHouse p50 ms | rows read (mean) | share of table | vehicles (mean) |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     const results: Record<string, unknown>[] = [];
+    const spanMs = backfill.toMs - backfill.fromMs;
     for (const scenario of SCENARIOS) {
-      for (const [index, app, n] of [['h3', indexed, iterations], ['full scan', scanning, scanIterations]] as const) {
+      if (scenario.long && spanMs < scenario.periodMs) continue;
+      const variants: [string, FastifyInstance | null, number][] = scenario.long
+        ? [['rollup', indexed, longIterations], ['raw only', scenario.size === 'occupancy' ? null : rawOnly, rawIterations]]
+        : [['h3 + rollup', indexed, iterations], ['h3 raw only', rawOnly, iterations], ['full scan', scanning, scanIterations]];
+      for (const [index, app, n] of variants) {
         const random = seededRandom(backfill.seed * 1000 + SCENARIOS.indexOf(scenario));
+        const run = (r: SeededRandom) => (app ? runOnce(app, scenario, r, centres) : occupancyFromRaw(ch, scenario, r));
         // Untimed first queries: JIT, the H3 WASM module and the engine's caches warm up.
-        for (let i = 0; i < Math.min(n, WARMUP); i++) await runOnce(app, scenario, seededRandom(i + 99), centres);
+        for (let i = 0; i < Math.min(n, WARMUP); i++) await run(seededRandom(i + 99));
         const samples: Sample[] = [];
-        for (let i = 0; i < n; i++) samples.push(await runOnce(app, scenario, random, centres));
+        for (let i = 0; i < n; i++) samples.push(await run(random));
         const row = summarise(scenario.label, index, samples, rows);
         results.push(row);
         console.log(
@@ -137,15 +176,23 @@ async function main(): Promise<void> {
         );
       }
     }
-    const target = results.find((r) => r.scenario === 'district, 1 hour' && r.index === 'h3');
-    if (target) {
-      console.log(`\ntargets: district/1 hour p95 ${target.p95_ms} ms (< 300: ${Number(target.p95_ms) < 300 ? 'met' : 'NOT met'}), rows read ${target.rows_read_share_pct} % of the table (< 1: ${Number(target.rows_read_share_pct) < 1 ? 'met' : 'NOT met'})`);
+    const targets: [string, string, number][] = [
+      ['district, 1 hour', 'h3 + rollup', 100],
+      ['district, 30 days', 'rollup', 1000],
+      ['street, 30 days', 'rollup', 300],
+      ['district occupancy by hour, 30 days', 'rollup', 1000],
+    ];
+    console.log('');
+    for (const [scenario, index, ms] of targets) {
+      const r = results.find((x) => x.scenario === scenario && x.index === index);
+      if (r) console.log(`target: ${scenario} p95 ${r.p95_ms} ms (<= ${ms}: ${Number(r.p95_ms) <= ms ? 'met' : 'NOT met'})`);
     }
     mkdirSync(resolve(args.out, '..'), { recursive: true });
-    writeFileSync(args.out, JSON.stringify({ at: new Date().toISOString(), rows, load_seconds: loadSeconds, merged: args.merge, parts: Number(parts?.parts), bytes: Number(parts?.bytes), backfill, mode: ch.mode, results }, null, 2));
+    writeFileSync(args.out, JSON.stringify({ at: new Date().toISOString(), rows, load_seconds: loadSeconds, merged: args.merge, parts: Number(parts?.parts), bytes: Number(parts?.bytes), storage, backfill, mode: ch.mode, results }, null, 2));
     console.log(`figures written to ${args.out}`);
     await indexed.close();
     await scanning.close();
+    await rawOnly.close();
   } finally {
     await ch.close();
   }
@@ -226,7 +273,8 @@ async function positionsSample(ch: ClickHouse): Promise<[number, number][]> {
   return rows.map((r) => [r.lon, r.lat]);
 }
 
-const DISTRICT_IDS = loadDistricts().map((d) => d.id);
+const DISTRICTS = loadDistricts();
+const DISTRICT_IDS = DISTRICTS.map((d) => d.id);
 const WARMUP = 3;
 
 /** One query: a random district (by id) or street, over a random period of the scenario's length inside the data. */
@@ -234,6 +282,7 @@ async function runOnce(app: FastifyInstance, scenario: Scenario, random: SeededR
   const span = backfill.toMs - backfill.fromMs;
   const periodMs = Math.min(scenario.periodMs, span);
   const fromMs = backfill.fromMs + Math.floor(random.float() * (span - periodMs));
+  if (scenario.size === 'occupancy') return occupancyOnce(app, fromMs, periodMs, random);
   const area =
     scenario.size === 'district'
       ? { district_id: DISTRICT_IDS[random.int(DISTRICT_IDS.length)] }
@@ -248,6 +297,52 @@ async function runOnce(app: FastifyInstance, scenario: Scenario, random: SeededR
   if (response.statusCode !== 200) throw new Error(`bench:query: ${scenario.label}: ${response.statusCode} ${response.body}`);
   const body = response.json<{ vehicles: unknown[]; stats: { rows_read: number; elapsed_ms: number } }>();
   return { ms, clickhouseMs: body.stats.elapsed_ms, rowsRead: body.stats.rows_read, vehicles: body.vehicles.length };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** GET /v1/districts/{id}/occupancy of a random district over whole hours, by hour. */
+async function occupancyOnce(app: FastifyInstance, fromMs: number, periodMs: number, random: SeededRandom): Promise<Sample> {
+  const from = Math.floor(fromMs / HOUR_MS) * HOUR_MS;
+  const id = DISTRICT_IDS[random.int(DISTRICT_IDS.length)]!;
+  const started = performance.now();
+  const response = await app.inject({ method: 'GET', url: `/v1/districts/${id}/occupancy?from=${new Date(from).toISOString()}&to=${new Date(from + periodMs).toISOString()}&step=1h` });
+  const ms = performance.now() - started;
+  if (response.statusCode !== 200) throw new Error(`bench:query: occupancy: ${response.statusCode} ${response.body}`);
+  const body = response.json<{ steps: { vehicles: number }[]; stats: { rows_read: number; elapsed_ms: number } }>();
+  return { ms, clickhouseMs: body.stats.elapsed_ms, rowsRead: body.stats.rows_read, vehicles: Math.max(...body.steps.map((s) => s.vehicles)) };
+}
+
+/** The same occupancy from raw positions alone: the district's cover cells, every position tested, distinct vehicles per hour. */
+async function occupancyFromRaw(ch: ClickHouse, scenario: Scenario, random: SeededRandom): Promise<Sample> {
+  const span = backfill.toMs - backfill.fromMs;
+  const fromMs = Math.floor((backfill.fromMs + Math.floor(random.float() * (span - scenario.periodMs))) / HOUR_MS) * HOUR_MS;
+  const district = DISTRICTS[random.int(DISTRICTS.length)]!;
+  const cover = coverArea(district.polygons, 200_000);
+  const started = performance.now();
+  const result = await ch.client.query({
+    query: `SELECT toStartOfHour(ts) AS hour, uniqExact(vehicle_id) AS vehicles FROM ${TABLES.positions}
+            WHERE h3_cell IN {cells:Array(UInt64)} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+              AND toStartOfHour(ts) >= toStartOfHour({from:DateTime64(3, 'UTC')}) AND toStartOfHour(ts) < {to:DateTime64(3, 'UTC')}
+              AND pointInPolygon((toFloat64(lon), toFloat64(lat)), {polygons:MultiPolygon})
+            GROUP BY hour ORDER BY hour`,
+    query_params: {
+      cells: cellsParam([...cover.boundary, ...uncompact(cover.interior)]),
+      from: dateTimeParam(fromMs),
+      to: dateTimeParam(fromMs + scenario.periodMs),
+      polygons: multiPolygonParam(district.polygons),
+    },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ vehicles: string }>();
+  const ms = performance.now() - started;
+  const summary = result.response_headers['x-clickhouse-summary'];
+  const read = typeof summary === 'string' ? Number((JSON.parse(summary) as { read_rows?: string }).read_rows ?? 0) : 0;
+  return { ms, clickhouseMs: ms, rowsRead: read, vehicles: Math.max(0, ...rows.map((r) => Number(r.vehicles))) };
+}
+
+function uncompact(cells: readonly string[]): string[] {
+  return uncompactCells([...cells], 8);
 }
 
 function percentile(sorted: number[], p: number): number {

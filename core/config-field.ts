@@ -94,6 +94,9 @@ export const identifier = (doc: string, env: string) =>
     doc, default: '', env, allowed: 'a ClickHouse identifier (letters, digits, _; not starting with a digit), or empty',
   });
 
+export const bool = (doc: string, def: boolean, env?: string) =>
+  field(Type.Boolean(), (raw) => (raw === 'true' ? true : raw === 'false' ? false : raw), { doc, default: def, env, allowed: 'true or false' });
+
 export const oneOf = <const T extends string>(doc: string, def: T, values: readonly T[], env?: string): FieldSpec<T> => {
   // TypeBox types a union built from a tuple; from a list it needs telling that its values are the list's.
   const schema = Type.Union(values.map((value) => Type.Literal(value))) as TSchema & { static: T };

@@ -1,4 +1,4 @@
-import { brokerList, duration, identifier, int, num, oneOf, optionalUrl, str, type FieldSpec } from './config-field.ts';
+import { bool, brokerList, duration, identifier, int, num, oneOf, optionalUrl, str, type FieldSpec } from './config-field.ts';
 import { FLEET_DEFAULTS, FLEET_LIMITS } from './fleet-limits.ts';
 import { KAFKA_COMPRESSIONS } from './kafka-codecs.ts';
 import { TOPICS } from './names.ts';
@@ -69,12 +69,18 @@ export const CONFIG_SPEC = {
     host: str('address the query API listens on', '127.0.0.1', 'FLEETLAKE_API_HOST'),
     port: int('port the query API listens on; 0 picks a free one', 3000, 0, 65535, 'FLEETLAKE_API_PORT'),
     moving_threshold_kmh: num('a position is "moving" when speed_kmh is at or above this (area queries with moving_only)', 5, 0, 400, 'FLEETLAKE_API_MOVING_THRESHOLD_KMH'),
-    max_period: duration('longest from..to period an area, track or heatmap request may span', '31d', 'FLEETLAKE_API_MAX_PERIOD'),
+    max_period: duration('longest from..to period an area, track or heatmap request may span; the default is the default retention (retention.delete_after): the time budget, not the period, bounds a query', '7y', 'FLEETLAKE_API_MAX_PERIOD'),
     default_limit: int('rows (vehicles, cells) a request returns when it gives no limit', 1000, 1, 1_000_000, 'FLEETLAKE_API_DEFAULT_LIMIT'),
     max_limit: int('highest limit a request may ask for', 10_000, 1, 1_000_000, 'FLEETLAKE_API_MAX_LIMIT'),
     max_vertices: int('most vertices an area (all rings together) may have', 10_000, 4, 1_000_000, 'FLEETLAKE_API_MAX_VERTICES'),
     max_index_cells: int('most res-8 H3 cells an area may cover and still use the index; larger areas are scanned by period with point-in-polygon', 200_000, 1, 10_000_000, 'FLEETLAKE_API_MAX_INDEX_CELLS'),
     query_timeout: duration('time budget of one API query in ClickHouse; past it ClickHouse cancels the query and the API answers 504', '10s', 'FLEETLAKE_API_QUERY_TIMEOUT'),
+    use_rollups: bool('area queries read whole hours and days of interior cells from the presence rollups (same answer, far fewer rows); false reads raw positions only', true, 'FLEETLAKE_API_USE_ROLLUPS'),
+    read_rows_per_second: int(
+      'positions an area query reads per second on this deployment (bench:query measures it); with rollup_rows_per_second, what a query is estimated to take before it runs: past api.query_timeout it is refused with 422',
+      17_000_000, 1, 1e12, 'FLEETLAKE_API_READ_ROWS_PER_SECOND',
+    ),
+    rollup_rows_per_second: int('presence-rollup rows an area query reads per second on this deployment (bench:query measures it)', 10_000_000, 1, 1e12, 'FLEETLAKE_API_ROLLUP_ROWS_PER_SECOND'),
     district_lookback: duration('a vehicle counts in a district at instant ts when its last position at most this long before ts is inside', '5m', 'FLEETLAKE_API_DISTRICT_LOOKBACK'),
     max_track_points: int('most points one track request returns', 100_000, 1, 10_000_000, 'FLEETLAKE_API_MAX_TRACK_POINTS'),
     auth: oneOf('API keys on /v1: required, or off (loopback only); auto = off on a loopback host, required on any other', 'auto', ['auto', 'required', 'off'] as const, 'FLEETLAKE_API_AUTH'),

@@ -53,6 +53,12 @@ export const ERROR_CODES = {
     status: 504,
     template: 'the {query} query ran past its time budget of {budget} (api.query_timeout) and ClickHouse cancelled it; narrow the area or the period',
   },
+  API_QUERY_TOO_LARGE: {
+    status: 422,
+    template:
+      'the {query} query would read about {rows} rows ({detail}): about {estimate} at this deployment\'s read rates ' +
+      '(api.read_rows_per_second, api.rollup_rows_per_second), past its time budget of {budget} (api.query_timeout). {hint}',
+  },
   API_QUERY_FAILED: {
     status: 502,
     template: 'ClickHouse failed the {query} query: {detail}',

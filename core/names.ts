@@ -7,6 +7,8 @@ export const DATABASE = 'fleet';
 export const TABLES = {
   positions: `${DATABASE}.positions`,
   latestPositions: `${DATABASE}.latest_positions`,
+  presenceHourly: `${DATABASE}.presence_hourly`,
+  presenceDaily: `${DATABASE}.presence_daily`,
   ingestRejects: `${DATABASE}.ingest_rejects`,
   ingestMetrics: `${DATABASE}.ingest_metrics`,
   ingestJournal: `${DATABASE}.ingest_journal`,

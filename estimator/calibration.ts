@@ -1,3 +1,4 @@
+import type { QueryCalibration } from './long-query-model.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,8 @@ export interface Calibration {
   };
   readonly storage: StorageCalibration;
   readonly ingest: IngestCalibration;
+  /** Area-query read rates and rollup sizes (estimator/long-query-model.ts); absent: its defaults. */
+  readonly query?: QueryCalibration;
 }
 
 /** The shipped calibration, measured on generator data (see its provenance). */

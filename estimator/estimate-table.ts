@@ -45,6 +45,15 @@ export function renderEstimateTable(e: Estimate): string {
       ['H3 cells touched / in service area', `${aq.cells_touched} / ${Math.round(aq.service_cells)} (${formatPercent(aq.share_of_cells)})`],
       ['rows scanned (up to, with granule rounding)', `${formatCount(aq.rows_scanned)} (${formatCount(aq.rows_scanned_max)})`],
     ]),
+    ...section(
+      `Area query over long periods (${significant(e.long_area_queries.query_area_km2)} km²: ${e.long_area_queries.interior_cells} interior + ${e.long_area_queries.boundary_cells} boundary cells; ` +
+        `presence rollups ${formatBytes(e.long_area_queries.rollup_bytes_per_year)}/year)`,
+      e.long_area_queries.periods.map((p) => [
+        p.period,
+        `raw only ${formatCount(p.raw_only_rows)} rows, ${formatBytes(p.raw_only_bytes)}, ${significant(p.raw_only_seconds, 3)} s; ` +
+          `with rollups ${formatCount(p.rollup_raw_rows)} raw + ${formatCount(p.rollup_rows)} rollup rows, ${formatBytes(p.rollup_bytes)}, ${significant(p.rollup_seconds, 3)} s`,
+      ]),
+    ),
     ...clusterSection(e),
     `Storage at the end of each year (hot ${i.hot_period}, then cold until ${i.retention}; × ${i.replicas} replica(s))`,
     ...grid(

@@ -32,6 +32,7 @@ describe('estimate: the assembled result and its three renderings', () => {
       'new_partitions_per_day',
       'partitions_held',
       'area_query',
+      'long_area_queries',
       'cluster',
       'storage_bytes_by_year',
       'cost_by_year',

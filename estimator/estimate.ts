@@ -2,6 +2,7 @@ import { areaQuery, type AreaQuery } from './area-query-model.ts';
 import type { Calibration } from './calibration.ts';
 import { clusterSizing, type ClusterSizing } from './cluster-model.ts';
 import { costByYear, type CostItems, type YearCost } from './cost-model.ts';
+import { longQueries, type LongQueries } from './long-query-model.ts';
 import { computeLoad, type Load } from './load-model.ts';
 import type { Scenario } from './scenario.ts';
 import { DAYS_PER_YEAR, storageByYear, type YearStorage } from './storage-model.ts';
@@ -19,6 +20,8 @@ export interface Estimate extends Load {
   /** Monthly partitions alive at full retention: ceil(retention in months) + 1 (the current one). */
   readonly partitions_held: number;
   readonly area_query: AreaQuery;
+  /** The typical area over long periods, with and without the presence rollups. */
+  readonly long_area_queries: LongQueries;
   readonly cluster: ClusterSizing;
   readonly storage_bytes_by_year: readonly YearStorage[];
   readonly cost_by_year: readonly YearCost[];
@@ -51,6 +54,7 @@ export function estimate(s: Scenario, calibration: Calibration): Estimate {
     new_partitions_per_day: 1 / DAYS_PER_MONTH,
     partitions_held: Math.ceil(s.retention.ms / 86_400_000 / DAYS_PER_MONTH - 1e-9) + 1,
     area_query: areaQuery(s, load.events_per_second_peak),
+    long_area_queries: longQueries(s, load.events_per_second_avg, load.vehicles, calibration),
     cluster: clusterSizing(s, calibration),
     storage_bytes_by_year: storage,
     cost_by_year: costs,

@@ -20,6 +20,7 @@ import { areaQueryRoutes } from './routes/area-query.ts';
 import { erasureRoutes } from './routes/erasure.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { districtRoutes } from './routes/districts.ts';
+import { occupancyRoutes } from './routes/occupancy.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { deviceCommandRoutes } from './routes/device-commands.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -148,6 +149,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(areaPositionsRoutes);
   await app.register(vehicleRoutes);
   await app.register(districtRoutes);
+  await app.register(occupancyRoutes);
   await app.register(heatmapRoutes);
   await app.register(deviceRoutes);
   await app.register(deviceCommandRoutes);

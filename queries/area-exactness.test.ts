@@ -5,7 +5,8 @@ import { queryRows } from '../core/clickhouse.ts';
 import { loadDistricts } from '../core/districts.ts';
 import type { MultiPolygonCoords } from '../core/geojson.ts';
 import { seededRandom, type SeededRandom } from './testing/seeded-random.ts';
-import { dateTimeParam, multiPolygonParam, rfc3339FromClickHouse, stringArrayParam } from './param-text.ts';
+import { dateTimeParam } from './param-text.ts';
+import { bruteForceArea, type AreaCase, type AreaVehicle } from './testing/brute-force-area.ts';
 import { findMisassignedPoint, slabAgainstEdge } from './testing/adversarial.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
 import { AREA_KINDS, randomArea, type AreaKind } from './testing/random-areas.ts';
@@ -16,45 +17,13 @@ import { AREA_KINDS, randomArea, type AreaKind } from './testing/random-areas.ts
  * the period with pointInPolygon and uses no H3 cell at all.
  */
 
-interface Vehicle {
-  vehicle_id: string;
-  first_ts: string;
-  last_ts: string;
-  positions: number;
-  max_speed_kmh: number;
-}
-
-interface Case {
-  readonly polygons: MultiPolygonCoords;
-  readonly fromMs: number;
-  readonly toMs: number;
-  readonly movingOnly: boolean;
-  readonly types: string[];
-}
+type Vehicle = AreaVehicle;
+type Case = AreaCase;
 
 const THRESHOLD_KMH = 5;
 const VEHICLE_TYPES = ['bike', 'car', 'van', 'truck'];
 
-async function bruteForce(t: ApiTestLake, c: Case): Promise<Vehicle[]> {
-  const rows = await queryRows<{ vehicle_id: string; first_ts: string; last_ts: string; n: string; top: number }>(
-    t.lake.ch.client,
-    `SELECT vehicle_id, min(ts) AS first_ts, max(ts) AS last_ts, count() AS n, toFloat64(max(speed_kmh)) AS top
-     FROM fleet.positions
-     WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
-       AND pointInPolygon((toFloat64(lon), toFloat64(lat)), {polygons:MultiPolygon})
-       AND toFloat64(speed_kmh) >= {min_speed:Float64}
-       AND (empty({types:Array(String)}) OR vehicle_type IN {types:Array(String)})
-     GROUP BY vehicle_id ORDER BY vehicle_id`,
-    {
-      from: dateTimeParam(c.fromMs),
-      to: dateTimeParam(c.toMs),
-      polygons: multiPolygonParam(c.polygons),
-      min_speed: String(c.movingOnly ? THRESHOLD_KMH : 0),
-      types: stringArrayParam(c.types),
-    },
-  );
-  return rows.map((r) => ({ vehicle_id: r.vehicle_id, first_ts: rfc3339FromClickHouse(r.first_ts), last_ts: rfc3339FromClickHouse(r.last_ts), positions: Number(r.n), max_speed_kmh: r.top }));
-}
+const bruteForce = (t: ApiTestLake, c: Case) => bruteForceArea(t.lake.ch.client, c, THRESHOLD_KMH);
 
 async function viaApi(app: FastifyInstance, area: unknown, c: Case): Promise<{ vehicles: Vehicle[]; stats: { rows_read: number; index: string } }> {
   const response = await app.inject({
@@ -70,9 +39,9 @@ async function viaApi(app: FastifyInstance, area: unknown, c: Case): Promise<{ v
     },
   });
   expect(response.statusCode, response.body).toBe(200);
-  const body = response.json<{ vehicles: (Vehicle & { vehicle_type: string })[]; truncated: boolean; stats: { rows_read: number; index: string } }>();
+  const body = response.json<{ vehicles: Vehicle[]; truncated: boolean; stats: { rows_read: number; index: string } }>();
   expect(body.truncated).toBe(false);
-  return { vehicles: body.vehicles.map(({ vehicle_type: _type, ...v }) => v), stats: body.stats };
+  return { vehicles: body.vehicles, stats: body.stats };
 }
 
 function randomCase(t: ApiTestLake, random: SeededRandom, polygons: MultiPolygonCoords): Case {

@@ -167,7 +167,7 @@ describe('query API endpoints', () => {
     const page = await get('/map');
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     const config = JSON.parse(/<script id="page-config" type="application\/json">(.*?)<\/script>/.exec(page.body)![1]!) as Record<string, unknown>;
-    expect(config).toEqual({ styleUrl: '', staleAfterMs: 120_000, movingThresholdKmh: 5, maxPeriodMs: 31 * 86_400_000, vehicleTypes: ['bike', 'car', 'van', 'truck'] });
+    expect(config).toEqual({ styleUrl: '', staleAfterMs: 120_000, movingThresholdKmh: 5, maxPeriodMs: 7 * 365.25 * 86_400_000, vehicleTypes: ['bike', 'car', 'van', 'truck'] });
     expect(page.body).not.toMatch(/https?:\/\//);
     const script = await get('/map/app.js');
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
@@ -207,6 +207,7 @@ describe('query API endpoints', () => {
       '/v1/devices/{id}/commands/{commandId}',
       '/v1/districts',
       '/v1/districts/{id}/count',
+      '/v1/districts/{id}/occupancy',
       '/v1/heatmap',
       '/v1/keys',
       '/v1/live',

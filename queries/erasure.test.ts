@@ -25,6 +25,7 @@ describe("erasing a vehicle's positions", () => {
     latest: await count("fleet.latest_positions FINAL WHERE vehicle_id = {id:String}", { id }),
     rejects: await count("fleet.ingest_rejects WHERE position(payload, {id:String}) > 0", { id }),
     frames: await count("fleet.device_frames WHERE device_id IN (SELECT device_id FROM fleet.devices WHERE vehicle_id = {id:String})", { id }),
+    rollups: (await count('fleet.presence_hourly WHERE vehicle_id = {id:String}', { id })) + (await count('fleet.presence_daily WHERE vehicle_id = {id:String}', { id })),
   });
 
   beforeAll(async () => {
@@ -55,11 +56,11 @@ describe("erasing a vehicle's positions", () => {
     const response = await app.inject({ method: 'DELETE', url: '/v1/vehicles/v-00001', headers: as(admin) });
     expect(response.statusCode, response.body).toBe(202);
     const body = response.json<{ vehicle_id: string; mutations: { table: string; mutation_id: string }[] }>();
-    expect(body.mutations.map((m) => m.table).sort()).toEqual(['fleet.device_frames', 'fleet.ingest_rejects', 'fleet.latest_positions', 'fleet.positions']);
+    expect(body.mutations.map((m) => m.table).sort()).toEqual(['fleet.device_frames', 'fleet.ingest_rejects', 'fleet.latest_positions', 'fleet.positions', 'fleet.presence_daily', 'fleet.presence_hourly']);
     const progress = await app.inject({ method: 'GET', url: '/v1/vehicles/v-00001/erasure', headers: as(admin) });
     expect(progress.json<{ mutations: { mutation_id: string; done: boolean }[] }>().mutations.map((m) => m.mutation_id).sort()).toEqual(body.mutations.map((m) => m.mutation_id).sort());
     for (let i = 0; i < 100 && !progress.json<{ mutations: { done: boolean }[] }>().mutations.every((m) => m.done); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await holdings('v-00001')).toEqual({ positions: 0, latest: 0, rejects: 0, frames: 0 });
+    expect(await holdings('v-00001')).toEqual({ positions: 0, latest: 0, rejects: 0, frames: 0, rollups: 0 });
     expect(await holdings('v-00003')).toEqual(others);
     await app.audit.flush();
     const [audit] = await queryRows<{ key_name: string; method: string; vehicle_id: string; status: number }>(t.lake.ch.client, "SELECT key_name, method, vehicle_id, status FROM fleet.api_audit WHERE route = '/v1/vehicles/:id'");

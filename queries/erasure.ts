@@ -36,6 +36,11 @@ const NO_LIMIT_MS = Date.parse('2300-01-01T00:00:00Z');
 const TABLES_WITH_POSITIONS: readonly { table: string; where: string }[] = [
   { table: TABLES.positions, where: 'vehicle_id = {vehicle_id:String} AND ts < {before:Before}' },
   { table: TABLES.latestPositions, where: 'vehicle_id = {vehicle_id:String} AND ts < {before:Before}' },
+  // A rollup row summarises positions: every bucket starting before `before` goes, so no erased position
+  // lingers in one. With `before`, the vehicle's later positions in that one bucket leave the rollup too;
+  // `fleetlake migrate --rebuild-rollups YYYYMM` restores them from the raw positions.
+  { table: TABLES.presenceHourly, where: 'vehicle_id = {vehicle_id:String} AND hour < {before:Before}' },
+  { table: TABLES.presenceDaily, where: 'vehicle_id = {vehicle_id:String} AND day < {before:Before}' },
   // A refused message is raw text: any that names the vehicle goes, malformed ones included.
   { table: TABLES.ingestRejects, where: 'position(payload, concat(\'"\', {vehicle_id:String}, \'"\')) > 0 AND received_at < {before:Before}' },
   // Raw tracker frames carry a device id; the gateway's registry (fleet.devices) says whose vehicle it is.

@@ -53,7 +53,7 @@ describe('query API errors', () => {
     const area = { district_id: 'd01' };
     await expectError(post({ area, from: to, to: from }), 400, 'API_INVALID_PERIOD', 'to (2025-03-03T06:00:00Z) must be after from (2025-03-03T07:00:00Z)');
     await expectError(post({ area, from, to: from }), 400, 'API_INVALID_PERIOD', 'must be after from');
-    await expectError(post({ area, from: '2025-01-01T00:00:00Z', to }), 400, 'API_PERIOD_TOO_LONG', 'spans 61d 7h; at most 31d is allowed (api.max_period)');
+    await expectError(post({ area, from: '2015-01-01T00:00:00Z', to }), 400, 'API_PERIOD_TOO_LONG', 'spans 3714d 7h; at most 2556d 18h is allowed (api.max_period)');
     await expectError(post({ area, from: '2025-03-03 06:00', to }), 400, 'API_BAD_REQUEST', 'from must be an RFC 3339 date-time');
     await expectError(post({ area, from: '2025-03-03T06:00:00', to }), 400, 'API_BAD_REQUEST', 'from must be an RFC 3339 date-time');
     await expectError(post({ area, to }), 400, 'API_BAD_REQUEST', 'from is required');
@@ -91,17 +91,36 @@ describe('query API errors', () => {
     await expectError(get('/v1/nowhere'), 404, 'API_NOT_FOUND', 'no route GET /v1/nowhere');
   });
 
+  it('refuses with 422 and the estimate, before running it, a query that would not fit its time budget', async () => {
+    const tight = await t.buildApp({ query_timeout: '1ms' });
+    const city = [[[-73.9, 45.3], [-73.3, 45.3], [-73.3, 45.8], [-73.9, 45.8], [-73.9, 45.3]]];
+    await expectError(
+      post({ area: { type: 'Polygon', coordinates: city }, from, to: '2025-03-03T08:00:00Z', moving_only: false }, tight),
+      422,
+      'API_QUERY_TOO_LARGE',
+      /^the area-vehicles(-rollup)? query would read about [\d,]+ rows \(fleet\.\w+ [\d,]+.*\): about \S+ at this deployment's read rates .* past its time budget of 1ms \(api\.query_timeout\)\. Ask for a smaller area or a shorter period/,
+    );
+    const metrics = await get('/metrics', tight);
+    expect(metrics.body).not.toContain('fleetlake_api_query_timeouts_total{');
+    const relaxed = await post({ area: { type: 'Polygon', coordinates: city }, from, to: '2025-03-03T08:00:00Z', moving_only: false });
+    expect(relaxed.statusCode).toBe(200);
+    const stats = relaxed.json<{ stats: { estimated_ms: number; reads: { table: string; rows: number }[] } }>().stats;
+    expect(stats.estimated_ms).toBeGreaterThan(0);
+    expect(stats.reads.map((r) => r.table)).toContain('fleet.positions');
+  });
+
   it('cancels a query past its time budget in ClickHouse and answers 504', async () => {
-    const hurried = await t.buildApp({ query_timeout: '0.001ms' });
+    // Read rates high enough that the estimate lets the query start: the budget then ends it in ClickHouse.
+    const hurried = await t.buildApp({ query_timeout: '0.001ms', read_rows_per_second: 1e12, rollup_rows_per_second: 1e12 });
     const city = [[[-73.9, 45.3], [-73.3, 45.3], [-73.3, 45.8], [-73.9, 45.8], [-73.9, 45.3]]];
     await expectError(
       post({ area: { type: 'Polygon', coordinates: city }, from, to: '2025-03-03T08:00:00Z', moving_only: false }, hurried),
       504,
       'API_QUERY_TIMEOUT',
-      'the area-vehicles query ran past its time budget of 0.001ms (api.query_timeout) and ClickHouse cancelled it',
+      'the area-vehicles-rollup query ran past its time budget of 0.001ms (api.query_timeout) and ClickHouse cancelled it',
     );
     const metrics = await get('/metrics', hurried);
-    expect(metrics.body).toContain('fleetlake_api_query_timeouts_total{query="area-vehicles"} 1');
+    expect(metrics.body).toContain('fleetlake_api_query_timeouts_total{query="area-vehicles-rollup"} 1');
   });
 
   it('answers 503 naming the missing table when the schema is not there', async () => {

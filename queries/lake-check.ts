@@ -4,7 +4,7 @@ import { FleetlakeError } from '../core/errors.ts';
 import { DATABASE, TABLES } from '../core/names.ts';
 
 /** The tables the query API reads. */
-export const API_TABLES = [TABLES.positions, TABLES.latestPositions, TABLES.districts, TABLES.apiKeys] as const;
+export const API_TABLES = [TABLES.positions, TABLES.latestPositions, TABLES.presenceHourly, TABLES.presenceDaily, TABLES.districts, TABLES.apiKeys] as const;
 
 /** Fails with API_SCHEMA_MISSING naming every missing table (the cure is `fleetlake migrate`). */
 export async function checkLakeSchema(client: ClickHouseClient): Promise<void> {

@@ -6,7 +6,7 @@ import { createDeviceStore } from '../gateway/device-store.ts';
 import { runFleetlake } from '../test-support/run-fleetlake.ts';
 import { coverArea } from './area-cover.ts';
 import { loadNamedQueries, NAMED_SQL_DIR, QUERY_NAMES, readNamedQuery, type QueryName } from './named-sql.ts';
-import { cellsParam, dateTimeParam, multiPolygonParam, type ParamValues } from './param-text.ts';
+import { bucketParam, cellsParam, dateTimeParam, multiPolygonParam, type ParamValues } from './param-text.ts';
 import { createQueryRunner } from './query-runner.ts';
 import { bboxRing } from './request-checks.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
@@ -55,7 +55,7 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
   const viaApi = new Map<QueryName, unknown[]>();
 
   beforeAll(async () => {
-    t = await openApiTestLake({ vehicles: 30, hours: 1 });
+    t = await openApiTestLake({ vehicles: 30, hours: 3 });
     await createDeviceStore(t.lake.ch.client).put([{ device_id: '350000000000003', vehicle_id: 'v-00003', vehicle_type: 'van', enabled: true }], 'cli');
     const runner = createQueryRunner({ client: t.lake.ch.client, queries: loadNamedQueries(), budgetMs: 30_000, setReadonly: true });
     const { rows } = await runner.all<{ polygons: [number, number][][][] }>('district-get', { district_id: 'd06' });
@@ -69,12 +69,20 @@ describe('named SQL runs unchanged through `fleetlake sql --file`', () => {
       ['area-vehicles', { polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary), ...period, min_speed_kmh: '5', vehicle_types: "['van','car']", limit: '100' }],
       ['area-positions', { polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary), ...period, min_speed_kmh: '5', vehicle_types: "['van','car']" }],
       ['area-vehicles-table', { vehicles: '[["v-00001","van","2025-03-03T07:00:00.000Z","2025-03-03T07:10:00.000Z",12,41.5]]' }],
+      ['area-vehicles-rollup', {
+        polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary), ...period, min_speed_kmh: '5', vehicle_types: "['van','car']", limit: '100',
+        moving_only: 'true', hour_from: bucketParam(t.fromMs + 3_600_000), hour_to: bucketParam(t.toMs), day_from: bucketParam(t.toMs), day_to: bucketParam(t.toMs),
+      }],
       ['vehicle-track', { vehicle_id: 'v-00003', ...period, limit: '50' }],
       ['vehicles-latest', { since: dateTimeParam(0), min_lon: '-180', min_lat: '-90', max_lon: '180', max_lat: '90', vehicle_types: '[]', limit: '100', ...unrestricted }],
       ['districts-list', {}],
       ['devices-list', { online_since: dateTimeParam(t.toMs - 600_000), limit: '100', ...unrestricted }],
       ['district-get', { district_id: 'd06' }],
       ['district-count', { district_id: 'd06', at: dateTimeParam(t.toMs), lookback_ms: '300000', ...unrestricted }],
+      ['district-occupancy', {
+        polygons: multiPolygonParam(district), interior_cells: cellsParam(cover.interior), boundary_cells: cellsParam(cover.boundary),
+        from: bucketParam(t.fromMs), to: bucketParam(t.toMs), step_s: '3600', ...unrestricted,
+      }],
       ['heatmap', { ...period, resolution: '7', min_lon: String(box.minLon), min_lat: String(box.minLat), max_lon: String(box.maxLon), max_lat: String(box.maxLat), cells: cellsParam([...boxCover.interior, ...boxCover.boundary]), limit: '1000' }],
     ];
     expect(cases.map(([name]) => name).sort()).toEqual([...QUERY_NAMES].sort());

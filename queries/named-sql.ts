@@ -16,11 +16,13 @@ export const QUERY_NAMES = [
   'area-vehicles',
   'area-positions',
   'area-vehicles-table',
+  'area-vehicles-rollup',
   'vehicle-track',
   'vehicles-latest',
   'districts-list',
   'district-get',
   'district-count',
+  'district-occupancy',
   'heatmap',
   'devices-list',
 ] as const;

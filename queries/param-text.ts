@@ -15,6 +15,11 @@ export function dateTimeParam(ms: number): ParamText {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** 'YYYY-MM-DD hh:mm:ss' in UTC, for {x:DateTime('UTC')}: whole seconds (the rollups' bucket columns). */
+export function bucketParam(ms: number): ParamText {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** The inverse of ClickHouse's DateTime64(3, 'UTC') text output: RFC 3339 with milliseconds. */
 export function rfc3339FromClickHouse(text: string): string {
   return `${text.replace(' ', 'T')}Z`;

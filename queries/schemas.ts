@@ -37,6 +37,7 @@ export const errorResponses = {
   413: error('the body is larger than the API accepts'),
   414: error('a path parameter is too long'),
   415: error('the body is not application/json'),
+  422: error('the query would run past its time budget (api.query_timeout) by the index\'s estimate; the message gives the estimate and what to narrow'),
   429: error('too many requests or heavy queries at once for this key; retry after Retry-After seconds'),
   500: error('an unexpected failure; the server log has it under request_id'),
   502: error('ClickHouse failed the query'),
@@ -79,6 +80,24 @@ export const statsSchema = {
     index_note: { type: 'string', description: 'why the area was scanned rather than read by cells' },
     h3_cells: { type: 'integer', description: 'res-8 H3 cells read (0 for a scan)' },
     h3_boundary_cells: { type: 'integer', description: 'of those, the cells near an edge whose positions were tested with point-in-polygon' },
+    path: {
+      type: 'string',
+      enum: ['rollup', 'raw'],
+      description: 'rollup: whole hours and days of the interior cells came from the presence rollups, the rest from raw positions; raw: every position was read',
+    },
+    path_note: { type: 'string', description: 'why the raw path was taken' },
+    rollup_days: { type: 'integer', description: 'whole days read from fleet.presence_daily' },
+    rollup_hours: { type: 'integer', description: 'whole hours read from fleet.presence_hourly (besides those days)' },
+    estimated_ms: { type: 'number', description: 'what the query was estimated to take before it ran (api.read_rows_per_second, api.rollup_rows_per_second)' },
+    reads: {
+      type: 'array',
+      description: 'per table: the parts and rows its primary index selected (EXPLAIN ESTIMATE); rows_read and bytes_read are the totals actually read',
+      items: {
+        type: 'object',
+        required: ['table', 'parts', 'rows'],
+        properties: { table: { type: 'string' }, parts: { type: 'integer' }, rows: { type: 'integer' } },
+      },
+    },
   },
 } as const;
 
@@ -91,4 +110,10 @@ export interface ApiStats {
   index_note?: string;
   h3_cells?: number;
   h3_boundary_cells?: number;
+  path?: 'rollup' | 'raw';
+  path_note?: string;
+  rollup_days?: number;
+  rollup_hours?: number;
+  estimated_ms?: number;
+  reads?: readonly { readonly table: string; readonly parts: number; readonly rows: number }[];
 }

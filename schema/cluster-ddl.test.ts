@@ -57,6 +57,9 @@ describe('the cluster rendering of the migrations', () => {
       'fleet.api_keys',
       'fleet.vehicle_groups',
       'fleet.api_audit_local', 'fleet.api_audit',
+      'fleet.presence_hourly_local', 'fleet.presence_hourly', 'fleet.presence_hourly_mv',
+      'fleet.presence_daily_local', 'fleet.presence_daily', 'fleet.presence_daily_mv',
+      'fleet.presence_daily_from_hourly_mv',
     ]);
     for (const statement of clusterStatements) expect(statement).toContain(`ON CLUSTER ${CLUSTER}`);
   });
@@ -138,5 +141,8 @@ describe('the cluster DDL in the embedded engine', () => {
     session.query(`INSERT INTO fleet.positions_local (vehicle_id, ts, lat, lon, speed_kmh, heading_deg, vehicle_type) VALUES
       ('v1', '2026-01-01 10:00:00', 45.5, -73.6, 10, 90, 'car'), ('v1', '2026-01-01 10:00:05', 45.6, -73.6, 12, 90, 'car')`);
     expect(rows('SELECT vehicle_id, toString(lat) AS lat FROM fleet.latest_positions_local FINAL')).toEqual([{ vehicle_id: 'v1', lat: '45.6' }]);
+    // The presence rollups likewise, on the shard holding the vehicle's positions.
+    expect(rows('SELECT vehicle_id, toString(sum(positions)) AS n FROM fleet.presence_hourly_local GROUP BY vehicle_id')).toEqual([{ vehicle_id: 'v1', n: '2' }]);
+    expect(rows('SELECT vehicle_id, toString(sum(positions)) AS n FROM fleet.presence_daily_local GROUP BY vehicle_id')).toEqual([{ vehicle_id: 'v1', n: '2' }]);
   });
 });

@@ -37,6 +37,9 @@ export function renderClusterStatement(statement: string, cluster: string): stri
     return [`ALTER TABLE ${localTable(table)} ${onCluster}${commands}`, ...(columnChange ? [`ALTER TABLE ${table} ${onCluster}${commands}`] : [])];
   }
 
+  const drop = /^DROP VIEW IF EXISTS (\w+\.\w+)$/.exec(statement.trim());
+  if (drop) return [`DROP VIEW IF EXISTS ${drop[1]} ${onCluster}`];
+
   const plain = /^(CREATE (?:OR REPLACE )?(?:VIEW|FUNCTION)(?: IF NOT EXISTS)? [\w.]+)(\s[\s\S]*)$/.exec(statement);
   if (plain) return [`${plain[1]} ${onCluster}${plain[2]}`];
 

@@ -26,6 +26,10 @@ export const CLUSTER_PLACEMENT: Readonly<Record<string, Placement>> = {
   [TABLES.positions]: { kind: 'sharded', shardingKey: BY_VEHICLE },
   // Fed by a materialized view on each shard's positions, so a vehicle's latest row sits on the shard holding its track.
   [TABLES.latestPositions]: { kind: 'sharded', shardingKey: BY_VEHICLE },
+  // The presence rollups, likewise fed on each shard: a vehicle's rows sit beside its track, so an area
+  // query's per-vehicle folding of rollup and raw rows is complete on each shard.
+  [TABLES.presenceHourly]: { kind: 'sharded', shardingKey: BY_VEHICLE },
+  [TABLES.presenceDaily]: { kind: 'sharded', shardingKey: BY_VEHICLE },
   [TABLES.ingestRejects]: { kind: 'sharded', shardingKey: 'cityHash64(topic, partition)' },
   [TABLES.ingestMetrics]: { kind: 'sharded', shardingKey: 'cityHash64(instance)' },
   [TABLES.ingestJournal]: { kind: 'everywhere' },

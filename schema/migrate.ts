@@ -6,6 +6,7 @@ import { TABLES } from '../core/names.ts';
 import { readMigrations, type Migration } from './migrations.ts';
 import { ensureDistricts } from '../queries/districts-store.ts';
 import { applyRetention } from './retention.ts';
+import { backfillRollups, ROLLUP_MIGRATION, type BackfillReport } from './rollup-backfill.ts';
 import { schemaDdl } from './schema-ddl.ts';
 
 export interface MigrateResult {
@@ -17,6 +18,8 @@ export interface MigrateResult {
   readonly retentionSet: readonly string[];
   /** The default districts, when fleet.districts was empty and this run loaded them. */
   readonly districtsLoaded?: { readonly from: string; readonly count: number };
+  /** The positions already stored when this run created the presence rollups, now in them too. */
+  readonly rollupsBackfilled?: BackfillReport;
 }
 
 /**
@@ -66,5 +69,14 @@ export async function migrate(
   }
   const retentionSet = (await applyRetention(client, config, ddl)).map((t) => t.source);
   const districts = await ensureDistricts(client);
-  return { applied, alreadyApplied, retentionChanged: retentionSet.length > 0, retentionSet, ...(districts.loadedFrom ? { districtsLoaded: { from: districts.loadedFrom, count: districts.count } } : {}) };
+  // An existing lake gets rollups of its history once, when they are created (a cluster: per shard, docs/storage.md).
+  const backfill = applied.includes(ROLLUP_MIGRATION) && config.clickhouse.cluster === '' ? await backfillRollups(client, { migrations }) : undefined;
+  return {
+    applied,
+    alreadyApplied,
+    retentionChanged: retentionSet.length > 0,
+    retentionSet,
+    ...(districts.loadedFrom ? { districtsLoaded: { from: districts.loadedFrom, count: districts.count } } : {}),
+    ...(backfill && backfill.positions > 0 ? { rollupsBackfilled: backfill } : {}),
+  };
 }

@@ -1,6 +1,7 @@
 import { openClickHouse } from '../../core/clickhouse.ts';
 import { migrate } from '../../schema/migrate.ts';
 import { createFirstAdminKey } from '../../queries/auth/first-admin-key.ts';
+import { backfillRollups, type BackfillReport } from '../../schema/rollup-backfill.ts';
 import { schemaScript } from '../../schema/schema-script.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -8,7 +9,7 @@ import type { Command } from '../command.ts';
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'create or upgrade the fleet database (idempotent)',
-  help: `Usage: fleetlake migrate [--admin-key-file PATH] [--print]
+  help: `Usage: fleetlake migrate [--admin-key-file PATH] [--rebuild-rollups all|YYYYMM,...] [--print]
 
 Applies the ordered migrations in schema/migrations/ that the lake has not
 recorded yet, sets the positions TTL from retention.hot and
@@ -30,9 +31,16 @@ With clickhouse.cluster (FLEETLAKE_CLICKHOUSE_CLUSTER) set, creates the schema
 on that ClickHouse cluster: Replicated tables on every shard behind Distributed
 tables of the usual names, every statement ON CLUSTER (docs/cluster.md).
 
+  --rebuild-rollups all|YYYYMM,...
+                         rebuild the presence rollups from fleet.positions, for
+                         every month (all) or the months given;
+                         idempotent. migrate does it by itself when it creates the
+                         rollups on a lake that holds positions. Stop ingest first:
+                         a month being rebuilt may miss positions inserted meanwhile
+
   --print   print the DDL for the configured mode and exit; connects to nothing`,
   async run(ctx) {
-    const { values } = parseCommandArgs('migrate', ctx.argv, { 'admin-key-file': { type: 'string' }, print: { type: 'boolean' } });
+    const { values } = parseCommandArgs('migrate', ctx.argv, { 'admin-key-file': { type: 'string' }, 'rebuild-rollups': { type: 'string' }, print: { type: 'boolean' } });
     const config = ctx.loadConfig();
     if (values.print) {
       ctx.stdout.write(schemaScript(config));
@@ -43,13 +51,23 @@ tables of the usual names, every statement ON CLUSTER (docs/cluster.md).
       const result = await migrate(ch.client, config);
       for (const name of result.applied) ctx.stdout.write(`applied ${name}\n`);
       for (const source of result.retentionSet) ctx.stdout.write(`retention set: ${source}\n`);
+      if (result.rollupsBackfilled) ctx.stdout.write(rollupReport(result.rollupsBackfilled));
+      const rebuild = values['rebuild-rollups'];
+      if (rebuild !== undefined) {
+        const months = rebuild === 'all' ? undefined : rebuild.split(',').map((m) => m.trim());
+        ctx.stdout.write(rollupReport(await backfillRollups(ch.client, months ? { months } : {})));
+      }
       if (result.districtsLoaded) ctx.stdout.write(`loaded ${result.districtsLoaded.count} default districts from ${result.districtsLoaded.from}\n`);
       const keyFile = values['admin-key-file'];
       if (keyFile !== undefined && (await createFirstAdminKey(ch.client, keyFile))) ctx.stdout.write(`created the admin API key; it is in ${keyFile}\n`);
-      if (result.applied.length === 0 && !result.retentionChanged && !result.districtsLoaded) ctx.stdout.write(`up to date (${result.alreadyApplied.length} migrations) on ${ch.location}\n`);
+      if (result.applied.length === 0 && !result.retentionChanged && !result.districtsLoaded && rebuild === undefined) ctx.stdout.write(`up to date (${result.alreadyApplied.length} migrations) on ${ch.location}\n`);
       return 0;
     } finally {
       await ch.close();
     }
   },
 };
+
+function rollupReport(report: BackfillReport): string {
+  return `presence rollups built from ${report.positions.toLocaleString('en')} positions (months ${report.partitions.join(', ') || 'none'})\n`;
+}

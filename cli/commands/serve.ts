@@ -22,6 +22,7 @@ Stops cleanly on Ctrl-C.
 
 Endpoints: POST /v1/area-query, GET /v1/vehicles/{id}/track,
 GET /v1/vehicles/latest, GET /v1/districts, GET /v1/districts/{id}/count,
+GET /v1/districts/{id}/occupancy,
 GET /v1/heatmap, GET /v1/live (Server-Sent Events), GET /health, GET /metrics,
 /openapi.json, /docs, and the map page at /map. See docs/api.md and docs/map.md.`,
   async run(ctx) {

@@ -28,7 +28,7 @@ function requestFor(op: Operation): { method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   if (op.method === 'put') return { method: 'PUT', url, payload: { vehicle_id: 'v-00001' } };
   if (op.method === 'post' && url.endsWith('/commands')) return { method: 'POST', url, payload: { command: 'getinfo', wait: '0s' } };
   if (op.method === 'post') return { method: 'POST', url, payload: { area: { district_id: 'd01' }, from: '2025-03-03T06:00:00Z', to: '2025-03-03T07:00:00Z' } };
-  return { method: 'GET', url: /track|heatmap/.test(url) ? `${url}?${period}` : url };
+  return { method: 'GET', url: /track|heatmap|occupancy/.test(url) ? `${url}?${period}` : url };
 }
 
 /** The answer to one request; /v1/live is an endless event stream, so its answer is taken once its head is written and the stream dropped. */
@@ -79,6 +79,7 @@ describe('API keys and scopes', () => {
       'get /v1/devices/{id}/commands/{commandId} devices',
       'get /v1/districts read',
       'get /v1/districts/{id}/count read',
+      'get /v1/districts/{id}/occupancy read',
       'get /v1/heatmap read',
       'get /v1/keys admin',
       'get /v1/live live',

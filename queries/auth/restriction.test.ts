@@ -64,6 +64,7 @@ describe('API keys restricted to a vehicle group or an area', () => {
       'get /v1/devices/{id}/commands/{commandId}',
       'get /v1/districts',
       'get /v1/districts/{id}/count',
+      'get /v1/districts/{id}/occupancy',
       'get /v1/heatmap',
       'get /v1/keys',
       'get /v1/live',

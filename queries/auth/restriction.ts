@@ -9,7 +9,7 @@ import type { ApiKey } from './api-key-store.ts';
 export const RESTRICTION_PARAMS = ['restrict_group', 'restrict_area'] as const;
 
 /** Tables whose rows say where a vehicle was: a named query reading one must take the restriction. */
-export const POSITION_TABLES = /\bfleet\.(positions|latest_positions|device_frames)\b/;
+export const POSITION_TABLES = /\bfleet\.(positions|latest_positions|device_frames|presence_hourly|presence_daily)\b/;
 
 /** The parameters of a key that sees every vehicle everywhere. */
 export const UNRESTRICTED: ParamValues = { restrict_group: '', restrict_area: '[]' };

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { restrictionParams } from '../auth/restriction.ts';
+import { restrictionParams, UNRESTRICTED } from '../auth/restriction.ts';
+import { areaQueryFor, planAreaQuery, planStats, type AreaPlan } from '../area-plan.ts';
 import { coverArea, type AreaCover } from '../area-cover.ts';
 import { resolveArea, type AreaInput } from '../area-input.ts';
 import { contentType, formatQuerySchema } from '../export-format.ts';
 import { ndjsonBody } from '../ndjson.ts';
 import { cellsParam, dateTimeParam, multiPolygonParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
 import type { QueryStats, RowStream } from '../query-runner.ts';
+import { checkReadBudget, estimateReadMs, type ReadEstimate } from '../read-budget.ts';
 import { checkLimit } from '../request-checks.ts';
 import { errorResponses, limitProperty, periodProperties, statsSchema, VEHICLE_TYPE_PATTERN, type ApiStats } from '../schemas.ts';
 import { installSummaryExport, SUMMARY_FORMATS, summaryFormat } from '../summary-export.ts';
@@ -143,7 +145,16 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
       const coverStarted = performance.now();
       const cover = coverArea(area.polygons, config.max_index_cells);
       const coverMs = performance.now() - coverStarted;
-      const rows = await app.queries.stream<VehicleRow>('area-vehicles', {
+      const restriction = restrictionParams(request.apiKey);
+      const plan = planAreaQuery({
+        period,
+        cover,
+        movingOnly: body.moving_only,
+        movingThresholdKmh: config.moving_threshold_kmh,
+        restrictedArea: restriction.restrict_area !== UNRESTRICTED.restrict_area,
+        useRollups: config.use_rollups,
+      });
+      const query = areaQueryFor(plan, {
         polygons: multiPolygonParam(area.polygons),
         interior_cells: cellsParam(cover.interior),
         boundary_cells: cellsParam(cover.boundary),
@@ -153,9 +164,15 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
         vehicle_types: stringArrayParam(body.vehicle_types ?? []),
         // One more than asked: its presence is what `truncated` reports.
         limit: numberParam(limit + 1),
-        ...restrictionParams(request.apiKey),
+        ...restriction,
+      }, body.moving_only);
+      const estimate = estimateReadMs(await app.queries.estimate(query.name, query.params), {
+        rawRowsPerSecond: config.read_rows_per_second,
+        rollupRowsPerSecond: config.rollup_rows_per_second,
       });
-      const stats = () => areaStats(rows.stats(), cover, coverMs);
+      checkReadBudget(query.name, estimate, config.query_timeout.ms, AREA_HINT);
+      const rows = await app.queries.stream<VehicleRow>(query.name, query.params);
+      const stats = () => areaStats(rows.stats(), cover, coverMs, plan, estimate);
       if (wantsNdjson(request)) {
         return reply.type('application/x-ndjson').send(ndjsonBody(ndjsonLines(rows, limit, stats, request), 'area-vehicles', config.query_timeout.ms, request));
       }
@@ -172,8 +189,15 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-function areaStats(query: QueryStats, cover: AreaCover, coverMs: number): ApiStats {
+const AREA_HINT =
+  'Ask for a smaller area or a shorter period; periods of whole hours and days inside the area come from the presence rollups, ' +
+  'so the area\'s edges and the partial hours at the period\'s ends are what cost the most.';
+
+function areaStats(query: QueryStats, cover: AreaCover, coverMs: number, plan: AreaPlan, estimate: ReadEstimate): ApiStats {
   return {
+    ...planStats(plan),
+    estimated_ms: estimate.ms,
+    reads: estimate.tables,
     rows_read: query.rowsRead,
     bytes_read: query.bytesRead,
     elapsed_ms: query.elapsedMs,

@@ -270,8 +270,116 @@ TTL toDateTime(ts) + INTERVAL 2 YEAR DELETE;
 CREATE TABLE IF NOT EXISTS fleet.api_audit ON CLUSTER fleetlake AS fleet.api_audit_local
 ENGINE = Distributed(fleetlake, fleet, api_audit_local, cityHash64(key_name));
 
--- retention (retention.hot 30d, retention.delete_after 7y); migrate runs it when the TTL differs
+-- 0060_presence_rollups.sql
+CREATE TABLE IF NOT EXISTS fleet.presence_hourly_local ON CLUSTER fleetlake
+(
+    h3_cell          UInt64                 CODEC(ZSTD(3)),
+    hour             DateTime('UTC')        CODEC(ZSTD(3)),
+    vehicle_id       LowCardinality(String) CODEC(ZSTD(3)),
+    vehicle_type     LowCardinality(String) CODEC(ZSTD(3)),
+    first_ts         SimpleAggregateFunction(min, DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    last_ts          SimpleAggregateFunction(max, DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    positions        SimpleAggregateFunction(sum, UInt64) CODEC(ZSTD(3)),
+    max_speed_kmh    SimpleAggregateFunction(max, Decimal32(1)) CODEC(ZSTD(3)),
+    moving_first_ts  SimpleAggregateFunction(min, DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    moving_last_ts   SimpleAggregateFunction(max, DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    moving_positions SimpleAggregateFunction(sum, UInt64) CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/fleet/presence_hourly_local', '{replica}')
+PARTITION BY toYYYYMM(hour)
+ORDER BY (h3_cell, hour, vehicle_id, vehicle_type)
+TTL hour + INTERVAL 1 HOUR + INTERVAL 30 DAY TO VOLUME 'cold',
+    hour + INTERVAL 1 HOUR + INTERVAL 7 YEAR DELETE
+SETTINGS storage_policy = 'fleet_tiered',
+         ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS fleet.presence_hourly ON CLUSTER fleetlake AS fleet.presence_hourly_local
+ENGINE = Distributed(fleetlake, fleet, presence_hourly_local, cityHash64(vehicle_id));
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS fleet.presence_hourly_mv ON CLUSTER fleetlake TO fleet.presence_hourly_local AS
+SELECT
+    h3_cell,
+    toStartOfHour(ts) AS hour,
+    vehicle_id,
+    vehicle_type,
+    min(ts) AS first_ts,
+    max(ts) AS last_ts,
+    count() AS positions,
+    max(speed_kmh) AS max_speed_kmh,
+    min(if(toFloat64(speed_kmh) >= 5, ts, toDateTime64('2299-12-31 23:59:59.999', 3, 'UTC'))) AS moving_first_ts,
+    max(if(toFloat64(speed_kmh) >= 5, ts, toDateTime64(0, 3, 'UTC'))) AS moving_last_ts,
+    countIf(toFloat64(speed_kmh) >= 5) AS moving_positions
+FROM fleet.positions_local
+GROUP BY h3_cell, hour, vehicle_id, vehicle_type;
+
+CREATE TABLE IF NOT EXISTS fleet.presence_daily_local ON CLUSTER fleetlake
+(
+    h3_cell          UInt64                 CODEC(ZSTD(3)),
+    day              DateTime('UTC')        CODEC(ZSTD(3)),
+    vehicle_id       LowCardinality(String) CODEC(ZSTD(3)),
+    vehicle_type     LowCardinality(String) CODEC(ZSTD(3)),
+    first_ts         SimpleAggregateFunction(min, DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    last_ts          SimpleAggregateFunction(max, DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    positions        SimpleAggregateFunction(sum, UInt64) CODEC(ZSTD(3)),
+    max_speed_kmh    SimpleAggregateFunction(max, Decimal32(1)) CODEC(ZSTD(3)),
+    moving_first_ts  SimpleAggregateFunction(min, DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    moving_last_ts   SimpleAggregateFunction(max, DateTime64(3, 'UTC')) CODEC(ZSTD(3)),
+    moving_positions SimpleAggregateFunction(sum, UInt64) CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/fleet/presence_daily_local', '{replica}')
+PARTITION BY toYYYYMM(day)
+ORDER BY (h3_cell, day, vehicle_id, vehicle_type)
+TTL day + INTERVAL 1 DAY + INTERVAL 30 DAY TO VOLUME 'cold',
+    day + INTERVAL 1 DAY + INTERVAL 7 YEAR DELETE
+SETTINGS storage_policy = 'fleet_tiered',
+         ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS fleet.presence_daily ON CLUSTER fleetlake AS fleet.presence_daily_local
+ENGINE = Distributed(fleetlake, fleet, presence_daily_local, cityHash64(vehicle_id));
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS fleet.presence_daily_mv ON CLUSTER fleetlake TO fleet.presence_daily_local AS
+SELECT
+    h3_cell,
+    toStartOfDay(ts) AS day,
+    vehicle_id,
+    vehicle_type,
+    min(ts) AS first_ts,
+    max(ts) AS last_ts,
+    count() AS positions,
+    max(speed_kmh) AS max_speed_kmh,
+    min(if(toFloat64(speed_kmh) >= 5, ts, toDateTime64('2299-12-31 23:59:59.999', 3, 'UTC'))) AS moving_first_ts,
+    max(if(toFloat64(speed_kmh) >= 5, ts, toDateTime64(0, 3, 'UTC'))) AS moving_last_ts,
+    countIf(toFloat64(speed_kmh) >= 5) AS moving_positions
+FROM fleet.positions_local
+GROUP BY h3_cell, day, vehicle_id, vehicle_type;
+
+-- 0061_presence_daily_from_hourly.sql
+DROP VIEW IF EXISTS fleet.presence_daily_mv ON CLUSTER fleetlake;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS fleet.presence_daily_from_hourly_mv ON CLUSTER fleetlake TO fleet.presence_daily_local AS
+SELECT
+    h3_cell,
+    toStartOfDay(hour) AS day,
+    vehicle_id,
+    vehicle_type,
+    min(first_ts) AS first_ts,
+    max(last_ts) AS last_ts,
+    sum(positions) AS positions,
+    max(max_speed_kmh) AS max_speed_kmh,
+    min(moving_first_ts) AS moving_first_ts,
+    max(moving_last_ts) AS moving_last_ts,
+    sum(moving_positions) AS moving_positions
+FROM fleet.presence_hourly_local
+GROUP BY h3_cell, day, vehicle_id, vehicle_type;
+
+-- retention (retention.hot 30d, retention.delete_after 7y (fleet.positions)); migrate runs it when the TTL differs
 ALTER TABLE fleet.positions_local ON CLUSTER fleetlake MODIFY TTL toDateTime(ts) + INTERVAL 30 DAY TO VOLUME 'cold', toDateTime(ts) + INTERVAL 7 YEAR DELETE;
+
+-- retention (retention.hot 30d, retention.delete_after 7y (fleet.presence_hourly)); migrate runs it when the TTL differs
+ALTER TABLE fleet.presence_hourly_local ON CLUSTER fleetlake MODIFY TTL hour + INTERVAL 1 HOUR + INTERVAL 30 DAY TO VOLUME 'cold', hour + INTERVAL 1 HOUR + INTERVAL 7 YEAR DELETE;
+
+-- retention (retention.hot 30d, retention.delete_after 7y (fleet.presence_daily)); migrate runs it when the TTL differs
+ALTER TABLE fleet.presence_daily_local ON CLUSTER fleetlake MODIFY TTL day + INTERVAL 1 DAY + INTERVAL 30 DAY TO VOLUME 'cold', day + INTERVAL 1 DAY + INTERVAL 7 YEAR DELETE;
 
 -- retention (gateway.raw_retention 90d); migrate runs it when the TTL differs
 ALTER TABLE fleet.device_frames_local ON CLUSTER fleetlake MODIFY TTL toDateTime(received_at) + INTERVAL 90 DAY DELETE;
