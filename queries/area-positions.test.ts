@@ -132,7 +132,7 @@ describe('POST /v1/area-query/positions', () => {
   });
 
   it('refuses a period over api.max_period and a bad area as POST /v1/area-query does', async () => {
-    const long = await t.app.inject({ method: 'POST', url: '/v1/area-query/positions', payload: { area: { district_id: 'd06' }, from: '2025-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z' } });
+    const long = await t.app.inject({ method: 'POST', url: '/v1/area-query/positions', payload: { area: { district_id: 'd06' }, from: '2015-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z' } });
     expect(long.statusCode).toBe(400);
     expect(long.json()).toMatchObject({ error: 'API_PERIOD_TOO_LONG' });
     const nowhere = await ask(t.app, { area: { district_id: 'd99' } });

@@ -87,6 +87,7 @@ describe('API keys and scopes', () => {
       'get /v1/vehicles/{id}/erasure admin',
       'get /v1/vehicles/{id}/track read',
       'post /v1/area-query read',
+      'post /v1/area-query/positions read',
       'post /v1/devices/{id}/commands devices',
       'put /v1/devices/{id} devices',
     ]);
