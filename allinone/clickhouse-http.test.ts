@@ -48,6 +48,14 @@ describe('the ClickHouse HTTP interface of an embedded lake', () => {
     expect(count?.n).toBe('1');
   });
 
+  it('explains a read (the API estimates area queries with EXPLAIN ESTIMATE) but not a write', async () => {
+    const explain = 'EXPLAIN ESTIMATE SELECT vehicle_id FROM fleet.positions WHERE vehicle_id = {v:String}';
+    const remoteEstimate = await queryRows(remote.client, explain, { v: 'v-00001' });
+    expect(remoteEstimate).toEqual(await queryRows(lake.ch.client, explain, { v: 'v-00001' }));
+    const error = await remote.client.command({ query: 'EXPLAIN ESTIMATE INSERT INTO fleet.positions SELECT * FROM fleet.positions' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: '164', type: 'READONLY' });
+  });
+
   it('serves `fleetlake sql` pointed at it with CLICKHOUSE_URL, in any format', async () => {
     const { code, stdout: out } = await runFleetlake(['sql', '--format', 'CSVWithNames', 'SELECT vehicle_id, vehicle_type FROM fleet.positions'], { CLICKHOUSE_URL: endpoint.url });
     expect(code).toBe(0);

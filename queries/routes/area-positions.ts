@@ -1,22 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { restrictionParams } from '../auth/restriction.ts';
-import { coverArea } from '../area-cover.ts';
-import { resolveArea, type AreaInput } from '../area-input.ts';
+import { areaSelectionProperties, selectArea, type AreaSelectionBody } from '../area-selection.ts';
 import { countLines } from '../counted-body.ts';
 import { contentType, EXPORT_FORMATS, formatQuerySchema, negotiateFormat, type ExportFormat } from '../export-format.ts';
-import { cellsParam, dateTimeParam, multiPolygonParam, numberParam, stringArrayParam } from '../param-text.ts';
-import { errorResponses, periodProperties, VEHICLE_TYPE_PATTERN } from '../schemas.ts';
 import type { RawFormat } from '../query-runner.ts';
-import { checkPeriod } from '../time-range.ts';
-import { areaSchema } from './area-query.ts';
-
-interface AreaPositionsBody {
-  readonly area: AreaInput;
-  readonly from: string;
-  readonly to: string;
-  readonly moving_only: boolean;
-  readonly vehicle_types?: string[];
-}
+import { checkedEstimate } from '../read-budget.ts';
+import { errorResponses } from '../schemas.ts';
 
 /** NDJSON first: the default when Accept allows anything. */
 export const POSITION_FORMATS = ['ndjson', 'csv', 'parquet', 'arrow'] as const satisfies readonly [ExportFormat, ...ExportFormat[]];
@@ -31,6 +19,8 @@ const OUTPUT: Record<PositionFormat, { readonly clickhouse: RawFormat; readonly 
   arrow: { clickhouse: 'ArrowStream', file: 'area-positions.arrows' },
 };
 
+const POSITIONS_HINT = 'Ask for a smaller area or a shorter period, or export the period in parts.';
+
 /** The columns of queries/sql/area-positions.sql. */
 const COLUMNS = ['vehicle_id', 'ts', 'lat', 'lon', 'speed_kmh', 'heading_deg', 'vehicle_type'];
 
@@ -43,7 +33,7 @@ const COLUMNS = ['vehicle_id', 'ts', 'lat', 'lon', 'speed_kmh', 'heading_deg', '
  */
 export async function areaPositionsRoutes(app: FastifyInstance): Promise<void> {
   const { config } = app.api;
-  app.post<{ Body: AreaPositionsBody; Querystring: { format?: ExportFormat } }>(
+  app.post<{ Body: AreaSelectionBody; Querystring: { format?: ExportFormat } }>(
     '/v1/area-query/positions',
     {
       config: { scope: 'read', heavy: true },
@@ -53,7 +43,7 @@ export async function areaPositionsRoutes(app: FastifyInstance): Promise<void> {
         description:
           'The positions POST /v1/area-query sums up, one by one, ordered by vehicle_id then ts: exact as that route is ' +
           '(pointInPolygon strictly inside the outer rings; a hole\'s own edge counts as inside), with the same moving_only and vehicle_types filters, ' +
-          'period limit (api.max_period) and time budget (api.query_timeout). There is no row limit: the period and the budget bound the answer. ' +
+          'period limit (api.max_period) and time budget (api.query_timeout): a request estimated past the budget is refused with 422 before it runs. There is no row limit: the period and the budget bound the answer. ' +
           'The format is `?format=` or else the Accept header: NDJSON (the default), CSV with a header line, Parquet, or the Arrow IPC stream format. ' +
           'ClickHouse writes the bytes (queries/sql/area-positions.sql) and they are sent on as they come; ' +
           'a failure after the first byte ends the transfer without its last chunk, so a client sees an incomplete answer, never a short one.',
@@ -63,14 +53,7 @@ export async function areaPositionsRoutes(app: FastifyInstance): Promise<void> {
           required: ['area', 'from', 'to'],
           additionalProperties: false,
           properties: {
-            area: areaSchema,
-            ...periodProperties,
-            moving_only: {
-              type: 'boolean',
-              default: true,
-              description: `only moving positions: speed_kmh >= ${config.moving_threshold_kmh} (api.moving_threshold_kmh)`,
-            },
-            vehicle_types: { type: 'array', items: { type: 'string', pattern: VEHICLE_TYPE_PATTERN }, maxItems: 100, description: 'absent means every type' },
+            ...areaSelectionProperties(config.moving_threshold_kmh, 'only moving positions'),
           },
         },
         response: {
@@ -90,24 +73,9 @@ export async function areaPositionsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const format = negotiateFormat(request, POSITION_FORMATS);
-      const body = request.body;
-      const period = checkPeriod(body.from, body.to, config.max_period.ms);
-      const area = await resolveArea(body.area, app.queries, config.max_vertices);
-      const cover = coverArea(area.polygons, config.max_index_cells);
-      const output = await app.queries.raw(
-        'area-positions',
-        {
-          polygons: multiPolygonParam(area.polygons),
-          interior_cells: cellsParam(cover.interior),
-          boundary_cells: cellsParam(cover.boundary),
-          from: dateTimeParam(period.fromMs),
-          to: dateTimeParam(period.toMs),
-          min_speed_kmh: numberParam(body.moving_only ? config.moving_threshold_kmh : 0),
-          vehicle_types: stringArrayParam(body.vehicle_types ?? []),
-          ...restrictionParams(request.apiKey),
-        },
-        OUTPUT[format].clickhouse,
-      );
+      const { params } = await selectArea(app, request, request.body);
+      await checkedEstimate(app.queries, config, 'area-positions', params, POSITIONS_HINT);
+      const output = await app.queries.raw('area-positions', params, OUTPUT[format].clickhouse);
       void reply.type(contentType(format));
       const file = OUTPUT[format].file;
       if (file) void reply.header('content-disposition', `attachment; filename="${file}"`);

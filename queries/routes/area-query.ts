@@ -1,24 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { restrictionParams, UNRESTRICTED } from '../auth/restriction.ts';
+import { UNRESTRICTED } from '../auth/restriction.ts';
 import { areaQueryFor, planAreaQuery, planStats, type AreaPlan } from '../area-plan.ts';
-import { coverArea, type AreaCover } from '../area-cover.ts';
-import { resolveArea, type AreaInput } from '../area-input.ts';
+import type { AreaCover } from '../area-cover.ts';
+import { areaSelectionProperties, selectArea, type AreaSelectionBody } from '../area-selection.ts';
 import { contentType, formatQuerySchema } from '../export-format.ts';
 import { ndjsonBody } from '../ndjson.ts';
-import { cellsParam, dateTimeParam, multiPolygonParam, numberParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
+import { numberParam, rfc3339FromClickHouse } from '../param-text.ts';
 import type { QueryStats, RowStream } from '../query-runner.ts';
-import { checkReadBudget, estimateReadMs, type ReadEstimate } from '../read-budget.ts';
+import { checkedEstimate, type ReadEstimate } from '../read-budget.ts';
 import { checkLimit } from '../request-checks.ts';
-import { errorResponses, limitProperty, periodProperties, statsSchema, VEHICLE_TYPE_PATTERN, type ApiStats } from '../schemas.ts';
+import { errorResponses, limitProperty, statsSchema, type ApiStats } from '../schemas.ts';
 import { installSummaryExport, SUMMARY_FORMATS, summaryFormat } from '../summary-export.ts';
-import { checkPeriod } from '../time-range.ts';
 
-interface AreaQueryBody {
-  readonly area: AreaInput;
-  readonly from: string;
-  readonly to: string;
-  readonly moving_only: boolean;
-  readonly vehicle_types?: string[];
+interface AreaQueryBody extends AreaSelectionBody {
   readonly limit: number;
 }
 
@@ -43,21 +37,6 @@ const vehicleSchema = {
     positions: { type: 'integer', description: 'matching positions' },
     max_speed_kmh: { type: 'number', description: 'top speed over the matching positions' },
   },
-} as const;
-
-export const areaSchema = {
-  type: 'object',
-  description:
-    'A GeoJSON Polygon or MultiPolygon ([lon, lat] positions; holes allowed; at most api.max_vertices vertices), or {"district_id": "d01"} for a stored district.',
-  properties: {
-    type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] },
-    coordinates: { type: 'array' },
-    district_id: { type: 'string', minLength: 1, maxLength: 128 },
-  },
-  examples: [
-    { type: 'Polygon', coordinates: [[[-73.6, 45.5], [-73.57, 45.5], [-73.57, 45.52], [-73.6, 45.52], [-73.6, 45.5]]] },
-    { district_id: 'd06' },
-  ],
 } as const;
 
 function toVehicle(row: VehicleRow) {
@@ -111,14 +90,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
           required: ['area', 'from', 'to'],
           additionalProperties: false,
           properties: {
-            area: areaSchema,
-            ...periodProperties,
-            moving_only: {
-              type: 'boolean',
-              default: true,
-              description: `count only moving positions: speed_kmh >= ${config.moving_threshold_kmh} (api.moving_threshold_kmh)`,
-            },
-            vehicle_types: { type: 'array', items: { type: 'string', pattern: VEHICLE_TYPE_PATTERN }, maxItems: 100, description: 'absent means every type' },
+            ...areaSelectionProperties(config.moving_threshold_kmh, 'count only moving positions'),
             limit: limitProperty('vehicles', config.default_limit, config.max_limit),
           },
         },
@@ -139,38 +111,19 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const body = request.body;
-      const period = checkPeriod(body.from, body.to, config.max_period.ms);
       const limit = checkLimit(body.limit, config.max_limit);
-      const area = await resolveArea(body.area, app.queries, config.max_vertices);
-      const coverStarted = performance.now();
-      const cover = coverArea(area.polygons, config.max_index_cells);
-      const coverMs = performance.now() - coverStarted;
-      const restriction = restrictionParams(request.apiKey);
+      const { period, area, cover, coverMs, params } = await selectArea(app, request, body);
       const plan = planAreaQuery({
         period,
         cover,
         movingOnly: body.moving_only,
         movingThresholdKmh: config.moving_threshold_kmh,
-        restrictedArea: restriction.restrict_area !== UNRESTRICTED.restrict_area,
+        restrictedArea: params.restrict_area !== UNRESTRICTED.restrict_area,
         useRollups: config.use_rollups,
       });
-      const query = areaQueryFor(plan, {
-        polygons: multiPolygonParam(area.polygons),
-        interior_cells: cellsParam(cover.interior),
-        boundary_cells: cellsParam(cover.boundary),
-        from: dateTimeParam(period.fromMs),
-        to: dateTimeParam(period.toMs),
-        min_speed_kmh: numberParam(body.moving_only ? config.moving_threshold_kmh : 0),
-        vehicle_types: stringArrayParam(body.vehicle_types ?? []),
-        // One more than asked: its presence is what `truncated` reports.
-        limit: numberParam(limit + 1),
-        ...restriction,
-      }, body.moving_only);
-      const estimate = estimateReadMs(await app.queries.estimate(query.name, query.params), {
-        rawRowsPerSecond: config.read_rows_per_second,
-        rollupRowsPerSecond: config.rollup_rows_per_second,
-      });
-      checkReadBudget(query.name, estimate, config.query_timeout.ms, AREA_HINT);
+      // One more than asked: its presence is what `truncated` reports.
+      const query = areaQueryFor(plan, { ...params, limit: numberParam(limit + 1) }, body.moving_only);
+      const estimate = await checkedEstimate(app.queries, config, query.name, query.params, AREA_HINT);
       const rows = await app.queries.stream<VehicleRow>(query.name, query.params);
       const stats = () => areaStats(rows.stats(), cover, coverMs, plan, estimate);
       if (wantsNdjson(request)) {
