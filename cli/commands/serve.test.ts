@@ -29,7 +29,7 @@ describe('fleetlake serve, districts and area-cells', () => {
   it('serve refuses a lake without the schema, saying to migrate', async () => {
     const result = await fleetlake('serve', '--port', '0');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('API_SCHEMA_MISSING: the lake has no fleet.positions, fleet.latest_positions, fleet.districts, fleet.api_keys: run `fleetlake migrate` first');
+    expect(result.stderr).toContain('API_SCHEMA_MISSING: the lake has no fleet.positions, fleet.latest_positions, fleet.presence_hourly, fleet.presence_daily, fleet.districts, fleet.api_keys: run `fleetlake migrate` first');
     expect((await fleetlake('serve', '--port', '70000')).stderr).toContain('--port 70000 is not a port number');
   });
 
