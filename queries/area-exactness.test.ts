@@ -6,7 +6,7 @@ import { loadDistricts } from '../core/districts.ts';
 import type { MultiPolygonCoords } from '../core/geojson.ts';
 import { seededRandom, type SeededRandom } from './testing/seeded-random.ts';
 import { dateTimeParam } from './param-text.ts';
-import { bruteForceArea, type AreaCase, type AreaVehicle } from './testing/brute-force-area.ts';
+import { askAreaApi, bruteForceArea, type AreaCase, type AreaVehicle } from './testing/brute-force-area.ts';
 import { findMisassignedPoint, slabAgainstEdge } from './testing/adversarial.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
 import { AREA_KINDS, randomArea, type AreaKind } from './testing/random-areas.ts';
@@ -26,20 +26,7 @@ const VEHICLE_TYPES = ['bike', 'car', 'van', 'truck'];
 const bruteForce = (t: ApiTestLake, c: Case) => bruteForceArea(t.lake.ch.client, c, THRESHOLD_KMH);
 
 async function viaApi(app: FastifyInstance, area: unknown, c: Case): Promise<{ vehicles: Vehicle[]; stats: { rows_read: number; index: string } }> {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/area-query',
-    payload: {
-      area,
-      from: new Date(c.fromMs).toISOString(),
-      to: new Date(c.toMs).toISOString(),
-      moving_only: c.movingOnly,
-      ...(c.types.length > 0 ? { vehicle_types: c.types } : {}),
-      limit: 10_000,
-    },
-  });
-  expect(response.statusCode, response.body).toBe(200);
-  const body = response.json<{ vehicles: Vehicle[]; truncated: boolean; stats: { rows_read: number; index: string } }>();
+  const body = await askAreaApi<{ rows_read: number; index: string }>(app, area, c);
   expect(body.truncated).toBe(false);
   return { vehicles: body.vehicles, stats: body.stats };
 }

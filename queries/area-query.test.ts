@@ -3,15 +3,9 @@ import { queryRows } from '../core/clickhouse.ts';
 import { seededRandom } from './testing/seeded-random.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
 import { randomArea } from './testing/random-areas.ts';
+import type { AreaVehicle } from './testing/brute-force-area.ts';
 
-interface Vehicle {
-  vehicle_id: string;
-  vehicle_type: string;
-  first_ts: string;
-  last_ts: string;
-  positions: number;
-  max_speed_kmh: number;
-}
+type Vehicle = AreaVehicle;
 
 interface Answer {
   area: { district_id?: string; district_name?: string; vertices: number };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../core/clickhouse.ts';
 import type { MultiPolygonCoords } from '../core/geojson.ts';
 import { createApiKey } from './auth/api-key-store.ts';
-import { bruteForceArea, type AreaCase, type AreaVehicle } from './testing/brute-force-area.ts';
+import { askAreaApi, bruteForceArea, type AreaCase, type AreaVehicle } from './testing/brute-force-area.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
 import { AREA_KINDS, randomArea, type AreaKind } from './testing/random-areas.ts';
 import { seededRandom, type SeededRandom } from './testing/seeded-random.ts';
@@ -31,23 +31,7 @@ interface Answer {
   stats: { path: string; path_note?: string; rollup_days?: number; rollup_hours?: number };
 }
 
-async function viaApi(app: FastifyInstance, area: unknown, c: Case, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/area-query',
-    headers,
-    payload: {
-      area,
-      from: new Date(c.fromMs).toISOString(),
-      to: new Date(c.toMs).toISOString(),
-      moving_only: c.movingOnly,
-      ...(c.types.length > 0 ? { vehicle_types: c.types } : {}),
-      limit: 10_000,
-    },
-  });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json<Answer>();
-}
+const viaApi = (app: FastifyInstance, area: unknown, c: Case, headers: Record<string, string> = {}): Promise<Answer> => askAreaApi<Answer['stats']>(app, area, c, headers);
 
 /** A period from a minute to the whole lake, longer ones likelier (log scale); its ends sometimes on hour or day boundaries. */
 function randomPeriod(t: ApiTestLake, random: SeededRandom): { fromMs: number; toMs: number } {

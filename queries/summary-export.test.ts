@@ -4,15 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../core/clickhouse.ts';
 import { openApiTestLake, type ApiTestLake } from './testing/api-lake.ts';
+import type { AreaVehicle } from './testing/brute-force-area.ts';
 
-interface Vehicle {
-  vehicle_id: string;
-  vehicle_type: string;
-  first_ts: string;
-  last_ts: string;
-  positions: number;
-  max_speed_kmh: number;
-}
+type Vehicle = AreaVehicle;
 
 /** POST /v1/area-query as CSV and Parquet: the JSON answer's vehicles as a table, read back by ClickHouse. */
 describe('POST /v1/area-query as CSV and Parquet', () => {

@@ -1,3 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { queryRows, type ClickHouseClient } from '../../core/clickhouse.ts';
 import type { MultiPolygonCoords } from '../../core/geojson.ts';
 import { dateTimeParam, multiPolygonParam, rfc3339FromClickHouse, stringArrayParam } from '../param-text.ts';
@@ -53,4 +55,23 @@ export async function bruteForceArea(client: ClickHouseClient, c: AreaCase, thre
     positions: Number(r.n),
     max_speed_kmh: r.top,
   }));
+}
+
+/** The same question through POST /v1/area-query, with a limit above any test fleet; the answer's JSON body. */
+export async function askAreaApi<Stats>(app: FastifyInstance, area: unknown, c: AreaCase, headers: Record<string, string> = {}): Promise<{ vehicles: AreaVehicle[]; truncated: boolean; stats: Stats }> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/area-query',
+    headers,
+    payload: {
+      area,
+      from: new Date(c.fromMs).toISOString(),
+      to: new Date(c.toMs).toISOString(),
+      moving_only: c.movingOnly,
+      ...(c.types.length > 0 ? { vehicle_types: c.types } : {}),
+      limit: 10_000,
+    },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
 }
