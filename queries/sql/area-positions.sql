@@ -33,18 +33,22 @@ SELECT
     heading_deg,
     vehicle_type
 FROM fleet.positions AS p
-WHERE ((empty({interior_cells:Array(UInt64)}) AND empty({boundary_cells:Array(UInt64)}))
-        OR h3_cell IN (SELECT arrayJoin(arrayConcat({boundary_cells:Array(UInt64)},
-                                                     arrayFlatten(arrayMap(c -> h3ToChildren(c, 8), {interior_cells:Array(UInt64)}))))))
-  AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+-- In two steps, the grid test first, as area-vehicles.sql explains.
+PREWHERE ((empty({interior_cells:Array(UInt64)}) AND empty({boundary_cells:Array(UInt64)}))
+          OR h3_cell IN (SELECT arrayJoin(arrayConcat({boundary_cells:Array(UInt64)},
+                                                       arrayFlatten(arrayMap(c -> h3ToChildren(c, 8), {interior_cells:Array(UInt64)}))))))
   -- The period in the sort key's own terms, as in area-vehicles.sql: without it
   -- the index reads every hour of a cell up to `to` (docs/storage.md).
   AND toStartOfHour(ts) BETWEEN toStartOfHour({from:DateTime64(3, 'UTC')})
                             AND toStartOfHour({to:DateTime64(3, 'UTC')} - INTERVAL 1 MILLISECOND)
-  AND toFloat64(speed_kmh) >= {min_speed_kmh:Float64}
-  AND (empty({vehicle_types:Array(String)}) OR p.vehicle_type IN {vehicle_types:Array(String)})
+  AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
   AND (h3_cell IN (SELECT arrayJoin(arrayFlatten(arrayMap(c -> h3ToChildren(c, 8), {interior_cells:Array(UInt64)}))))
+        OR length({polygons:MultiPolygon}) > 1
+        OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {polygons:MultiPolygon}[1]))
+WHERE (h3_cell IN (SELECT arrayJoin(arrayFlatten(arrayMap(c -> h3ToChildren(c, 8), {interior_cells:Array(UInt64)}))))
         OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {polygons:MultiPolygon}))
+  AND ({min_speed_kmh:Float64} = 0 OR toFloat64(speed_kmh) >= {min_speed_kmh:Float64})
+  AND (empty({vehicle_types:Array(String)}) OR p.vehicle_type IN {vehicle_types:Array(String)})
   -- The API key's restriction (docs/security.md): this key sees only these vehicles and places.
   AND ({restrict_group:String} = '' OR p.vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
   AND (empty({restrict_area:MultiPolygon}) OR pointInPolygon((toFloat64(p.lon), toFloat64(p.lat)), {restrict_area:MultiPolygon}))

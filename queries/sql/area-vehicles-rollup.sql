@@ -11,9 +11,9 @@
 -- and the cover into interior cells (wholly inside: every position counts, so a
 -- cell's rollup rows are its answer) and boundary cells, which are always read
 -- from fleet.positions over the whole period and tested with pointInPolygon.
--- The four parts are aggregated per (vehicle, type) and folded per vehicle:
--- min of firsts, max of lasts, sum of counts, max of top speeds, and the type of
--- the part holding the last position.
+-- The four parts are aggregated per vehicle, each with the type of its last
+-- position, and folded: min of firsts, max of lasts, sum of counts, max of top
+-- speeds, and the type of the part holding the last position.
 --
 -- Moving only. The rollups hold the moving columns for the default threshold of
 -- 5 km/h; the planner takes this path with moving_only only when
@@ -35,7 +35,7 @@ SELECT
     toFloat64(max(top)) AS max_speed_kmh
 FROM
 (
-    SELECT vehicle_id, vehicle_type AS vtype,
+    SELECT vehicle_id, argMax(vehicle_type, if({moving_only:Bool}, moving_last_ts, last_ts)) AS vtype,
            min(if({moving_only:Bool}, moving_first_ts, first_ts)) AS t_first,
            max(if({moving_only:Bool}, moving_last_ts, last_ts)) AS t_last,
            sum(if({moving_only:Bool}, moving_positions, positions)) AS n,
@@ -47,11 +47,11 @@ FROM
       AND (empty({vehicle_types:Array(String)}) OR vehicle_type IN {vehicle_types:Array(String)})
       AND ({restrict_group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
       AND empty({restrict_area:MultiPolygon})
-    GROUP BY vehicle_id, vehicle_type
+    GROUP BY vehicle_id
 
     UNION ALL
 
-    SELECT vehicle_id, vehicle_type AS vtype,
+    SELECT vehicle_id, argMax(vehicle_type, if({moving_only:Bool}, moving_last_ts, last_ts)) AS vtype,
            min(if({moving_only:Bool}, moving_first_ts, first_ts)) AS t_first,
            max(if({moving_only:Bool}, moving_last_ts, last_ts)) AS t_last,
            sum(if({moving_only:Bool}, moving_positions, positions)) AS n,
@@ -64,12 +64,12 @@ FROM
       AND (empty({vehicle_types:Array(String)}) OR vehicle_type IN {vehicle_types:Array(String)})
       AND ({restrict_group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
       AND empty({restrict_area:MultiPolygon})
-    GROUP BY vehicle_id, vehicle_type
+    GROUP BY vehicle_id
 
     UNION ALL
 
     -- Interior cells in the partial hours at the period's ends: no point-in-polygon test needed.
-    SELECT vehicle_id, vehicle_type AS vtype, min(ts) AS t_first, max(ts) AS t_last, count() AS n, max(speed_kmh) AS top
+    SELECT vehicle_id, argMax(vehicle_type, ts) AS vtype, min(ts) AS t_first, max(ts) AS t_last, count() AS n, max(speed_kmh) AS top
     FROM fleet.positions
     WHERE h3_cell IN (SELECT arrayJoin(arrayFlatten(arrayMap(c -> h3ToChildren(c, 8), {interior_cells:Array(UInt64)}))))
       AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
@@ -77,27 +77,29 @@ FROM
       AND toStartOfHour(ts) BETWEEN toStartOfHour({from:DateTime64(3, 'UTC')})
                                 AND toStartOfHour({to:DateTime64(3, 'UTC')} - INTERVAL 1 MILLISECOND)
       AND (toStartOfHour(ts) < {hour_from:DateTime('UTC')} OR toStartOfHour(ts) >= {hour_to:DateTime('UTC')})
-      AND toFloat64(speed_kmh) >= {min_speed_kmh:Float64}
+      AND ({min_speed_kmh:Float64} = 0 OR toFloat64(speed_kmh) >= {min_speed_kmh:Float64})
       AND (empty({vehicle_types:Array(String)}) OR vehicle_type IN {vehicle_types:Array(String)})
       AND ({restrict_group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
       AND (empty({restrict_area:MultiPolygon}) OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {restrict_area:MultiPolygon}))
-    GROUP BY vehicle_id, vehicle_type
+    GROUP BY vehicle_id
 
     UNION ALL
 
-    -- Boundary cells over the whole period, each position tested.
-    SELECT vehicle_id, vehicle_type AS vtype, min(ts) AS t_first, max(ts) AS t_last, count() AS n, max(speed_kmh) AS top
+    -- Boundary cells over the whole period, each position tested: most of what a
+    -- long period costs, so in two steps (area-vehicles.sql says why).
+    SELECT vehicle_id, argMax(vehicle_type, ts) AS vtype, min(ts) AS t_first, max(ts) AS t_last, count() AS n, max(speed_kmh) AS top
     FROM fleet.positions
-    WHERE h3_cell IN (SELECT arrayJoin({boundary_cells:Array(UInt64)}))
-      AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+    PREWHERE h3_cell IN (SELECT arrayJoin({boundary_cells:Array(UInt64)}))
       AND toStartOfHour(ts) BETWEEN toStartOfHour({from:DateTime64(3, 'UTC')})
                                 AND toStartOfHour({to:DateTime64(3, 'UTC')} - INTERVAL 1 MILLISECOND)
-      AND toFloat64(speed_kmh) >= {min_speed_kmh:Float64}
+      AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+      AND (length({polygons:MultiPolygon}) > 1 OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {polygons:MultiPolygon}[1]))
+    WHERE pointInPolygon((toFloat64(lon), toFloat64(lat)), {polygons:MultiPolygon})
+      AND ({min_speed_kmh:Float64} = 0 OR toFloat64(speed_kmh) >= {min_speed_kmh:Float64})
       AND (empty({vehicle_types:Array(String)}) OR vehicle_type IN {vehicle_types:Array(String)})
-      AND pointInPolygon((toFloat64(lon), toFloat64(lat)), {polygons:MultiPolygon})
       AND ({restrict_group:String} = '' OR vehicle_id IN (SELECT vehicle_id FROM fleet.vehicle_groups WHERE group_name = {restrict_group:String}))
       AND (empty({restrict_area:MultiPolygon}) OR pointInPolygon((toFloat64(lon), toFloat64(lat)), {restrict_area:MultiPolygon}))
-    GROUP BY vehicle_id, vehicle_type
+    GROUP BY vehicle_id
 )
 GROUP BY vehicle_id
 ORDER BY vehicle_id
