@@ -34,11 +34,11 @@ SELECT
 FROM fleet.positions AS p
 -- Two steps. Reading lat and lon costs most of a long period, and pointInPolygon
 -- on a MultiPolygon (boost::geometry) about as much again per position; on one
--- Polygon ClickHouse tests against a grid index at a tenth of the cost, but
+-- Polygon ClickHouse tests against a grid index for a few nanoseconds, but
 -- counts a point on the outer ring as inside. So PREWHERE keeps what the grid
 -- test passes (a superset: it only adds edge points), and WHERE decides those
 -- rows with the MultiPolygon test, which defines the answer. A multi-part area
--- skips the first step. bench:query measured 1.5-2x on a district-month.
+-- skips the first step. docs/api.md (Exactness) has the measurement.
 PREWHERE ((empty({interior_cells:Array(UInt64)}) AND empty({boundary_cells:Array(UInt64)}))
           OR h3_cell IN (SELECT arrayJoin(arrayConcat({boundary_cells:Array(UInt64)},
                                                        arrayFlatten(arrayMap(c -> h3ToChildren(c, 8), {interior_cells:Array(UInt64)}))))))
