@@ -53,7 +53,7 @@ interface Fleetlake {
   live: { drawnCount(): number };
   ask: { renderAnswer(answer: unknown): void };
   replay: { showTracks(tracks: unknown[]): void };
-  replayTrack(feature: unknown): unknown;
+  tracksFromPositions(positions: unknown[], keep: (vehicleId: string) => boolean): unknown[];
   /** Tracks of the answer the map has drawn; undefined until it has drawn the newest. */
   resultTracksDrawn(): number | undefined;
 }
@@ -227,27 +227,27 @@ try {
     const ring = [[b.getWest(), b.getSouth()], [b.getEast(), b.getSouth()], [b.getEast(), b.getNorth()], [b.getWest(), b.getNorth()], [b.getWest(), b.getSouth()]];
     const to = new Date(Date.now() - 2_000).toISOString();
     const from = new Date(Date.now() - 62_000).toISOString();
+    const request = { area: { type: 'Polygon', coordinates: [ring] }, from, to, moving_only: false };
     const started = performance.now();
-    const answer = (await (await fetch('/v1/area-query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ area: { type: 'Polygon', coordinates: [ring] }, from, to, moving_only: false, limit }) })).json()) as { vehicles: { vehicle_id: string }[] };
-    const tracks: unknown[] = [];
-    for (let i = 0; i < answer.vehicles.length; i += 50) {
-      const batch = answer.vehicles.slice(i, i + 50).map(async (v) => (await fetch(`/v1/vehicles/${v.vehicle_id}/track?from=${from}&to=${to}`)).json());
-      tracks.push(...(await Promise.all(batch)));
-    }
-    Object.assign(window, { benchArea: { answer, tracks } });
-    const points = (tracks as { properties: { points: number } }[]).reduce((n, t) => n + t.properties.points, 0);
+    const answer = (await (await fetch('/v1/area-query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, limit }) })).json()) as { vehicles: { vehicle_id: string }[] };
+    // The tracks as the page's replay loads them: every position of the answer in one request.
+    const text = await (await fetch('/v1/area-query/positions', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' }, body: JSON.stringify(request) })).text();
+    const positions = text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as unknown);
+    Object.assign(window, { benchArea: { answer, positions } });
+    const points = positions.length;
     return { vehicles: answer.vehicles.length, points, apiMs: performance.now() - started };
   }, areaVehicles);
   const areaCpuBefore = { metrics: await cdp.send('Performance.getMetrics'), chromium: chromiumCpu() };
   const drawn = await page.evaluate(async () => {
     const f = (window as unknown as BenchWindow).fleetlake;
-    const { answer, tracks } = (window as unknown as { benchArea: { answer: unknown; tracks: unknown[] } }).benchArea;
+    const { answer, positions } = (window as unknown as { benchArea: { answer: { vehicles: { vehicle_id: string }[] }; positions: unknown[] } }).benchArea;
     const started = performance.now();
     f.ask.renderAnswer(answer);
     // The table's rows are built; the next frame lays them out and paints them.
     await new Promise((resolve) => requestAnimationFrame(resolve));
     const listMs = performance.now() - started;
-    f.replay.showTracks(tracks.map((t) => f.replayTrack(t)));
+    const listed = new Set(answer.vehicles.map((v) => v.vehicle_id));
+    f.replay.showTracks(f.tracksFromPositions(positions, (id) => listed.has(id)));
     await new Promise<void>((resolve) => {
       const check = () => (f.resultTracksDrawn() !== undefined && f.map.isSourceLoaded('replay') ? requestAnimationFrame(() => resolve()) : requestAnimationFrame(check));
       requestAnimationFrame(check);

@@ -11,7 +11,7 @@ import { addFleetLayers, legendHtml, offlineStyle, setData } from './map-layers.
 import { drawGrid, drawHeatmap } from './overlays.ts';
 import { readPageConfig } from './page-config.ts';
 import { ReplayPlayer } from './replay-player.ts';
-import { replayTrack } from './replay-position.ts';
+import { tracksFromPositions } from './replay-position.ts';
 import { addTrackLayer, drawnResultTracks } from './track-layer.ts';
 import { decodeState, encodeState } from './url-state.ts';
 
@@ -64,7 +64,7 @@ async function start(): Promise<void> {
   const state = decodeState(location.search);
   ask.applyState(state);
   // Exposed for the browser tests and bench:map, which read what the page holds.
-  Object.assign(window, { fleetlake: { map, live, ask, replay, replayTrack, resultTracksDrawn: () => drawnResultTracks(map) } });
+  Object.assign(window, { fleetlake: { map, live, ask, replay, tracksFromPositions, resultTracksDrawn: () => drawnResultTracks(map) } });
   if (state.district || state.ring) await ask.run();
 }
 

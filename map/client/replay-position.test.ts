@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { positionAt, replayTrack, tracksFromPositions, type ReplayTrack } from './replay-position.ts';
+import { positionAt, tracksFromPositions, type ReplayTrack } from './replay-position.ts';
 
-const track: ReplayTrack = replayTrack({
-  geometry: { type: 'LineString', coordinates: [[-73.6, 45.5], [-73.59, 45.51], [-73.58, 45.52]] },
-  properties: {
-    vehicle_id: 'v-1',
-    vehicle_type: 'van',
-    coordinate_properties: { ts: ['2025-03-03T06:00:00.000Z', '2025-03-03T06:00:10.000Z', '2025-03-03T06:00:20.000Z'], heading_deg: [0, 90, 180] },
-  },
-});
 const at = (iso: string) => Date.parse(iso);
+const track: ReplayTrack = {
+  vehicleId: 'v-1',
+  vehicleType: 'van',
+  times: [at('2025-03-03T06:00:00.000Z'), at('2025-03-03T06:00:10.000Z'), at('2025-03-03T06:00:20.000Z')],
+  points: [[-73.6, 45.5], [-73.59, 45.51], [-73.58, 45.52]],
+  headings: [0, 90, 180],
+};
 
 describe('positionAt: where a replayed vehicle is at an instant', () => {
   it('is its last stored position at or before the instant, not an interpolation', () => {
@@ -20,13 +19,8 @@ describe('positionAt: where a replayed vehicle is at an instant', () => {
 
   it('shows nothing before the first position, and nothing for an empty track', () => {
     expect(positionAt(track, at('2025-03-03T05:59:59.999Z'))).toBeUndefined();
-    const empty = replayTrack({ geometry: null, properties: { vehicle_id: 'v-2', vehicle_type: '', coordinate_properties: { ts: [], heading_deg: [] } } });
+    const empty: ReplayTrack = { vehicleId: 'v-2', vehicleType: '', times: [], points: [], headings: [] };
     expect(positionAt(empty, at('2025-03-03T06:00:00.000Z'))).toBeUndefined();
-  });
-
-  it('reads a one-point track, which the API gives as a Point', () => {
-    const one = replayTrack({ geometry: { type: 'Point', coordinates: [-73.6, 45.5] }, properties: { vehicle_id: 'v-3', vehicle_type: 'car', coordinate_properties: { ts: ['2025-03-03T06:00:00.000Z'], heading_deg: [45] } } });
-    expect(positionAt(one, at('2025-03-03T06:00:05.000Z'))).toMatchObject({ lon: -73.6, lat: 45.5, heading: 45 });
   });
 });
 

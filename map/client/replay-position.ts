@@ -39,28 +39,6 @@ export function positionAt(track: ReplayTrack, t: number): ReplayPosition | unde
   return { vehicleId: track.vehicleId, vehicleType: track.vehicleType, lon, lat, heading: track.headings[found] ?? 0, ts: track.times[found]! };
 }
 
-/** The GeoJSON track Feature of /v1/vehicles/{id}/track as a ReplayTrack. */
-export interface TrackFeature {
-  readonly geometry: { readonly type: 'LineString' | 'Point'; readonly coordinates: unknown } | null;
-  readonly properties: {
-    readonly vehicle_id: string;
-    readonly vehicle_type: string;
-    readonly coordinate_properties: { readonly ts: readonly string[]; readonly heading_deg: readonly number[] };
-  };
-}
-
-export function replayTrack(feature: TrackFeature): ReplayTrack {
-  const { geometry, properties } = feature;
-  const points = geometry === null ? [] : geometry.type === 'Point' ? [geometry.coordinates as [number, number]] : (geometry.coordinates as [number, number][]);
-  return {
-    vehicleId: properties.vehicle_id,
-    vehicleType: properties.vehicle_type,
-    times: properties.coordinate_properties.ts.map((ts) => Date.parse(ts)),
-    points,
-    headings: properties.coordinate_properties.heading_deg,
-  };
-}
-
 /** A line of POST /v1/area-query/positions in NDJSON (ts as ClickHouse writes it: 'YYYY-MM-DD hh:mm:ss.sss', UTC). */
 export interface AreaPosition {
   readonly vehicle_id: string;
