@@ -5,6 +5,16 @@ import { STOP, type WorkerJob, type WorkerReport } from './protocol.ts';
 
 const ENTRY = new URL('./entry.js', import.meta.url);
 
+/**
+ * Each worker's young generation, capped: a worker's positions die young, and
+ * with Node's default the peak RSS was set by how far the young generations
+ * grew (bench:generator, 100,000 vehicles, null sink, 2026-12-06: 675 MB and
+ * 2.2 M positions/s by default; 240-243 MB and 2.8-3.5 M/s at 32; 245 MB at 48,
+ * 307 MB at 64, 442 MB at 96; and at 12 or 24, 404-445 MB and 1.2-1.3 M/s,
+ * since survivors then reach the old generation).
+ */
+const WORKER_YOUNG_GENERATION_MB = 32;
+
 export interface RunInWorkersOptions extends Pick<RunGeneratorOptions, 'fleet' | 'schedule' | 'signal' | 'onProgress'>, Omit<WorkerJob, 'fleet' | 'schedule'> {
   /** Worker threads; each simulates every `workers`-th vehicle of this generator's part of the fleet into a sink of its own. */
   readonly workers: number;
@@ -39,7 +49,7 @@ export async function runGeneratorInWorkers(options: RunInWorkersOptions): Promi
       compression: options.compression,
       batchSize: options.batchSize,
     };
-    return new Worker(ENTRY, { workerData: job });
+    return new Worker(ENTRY, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   });
   const stop = () => threads.forEach((t) => t.postMessage(STOP));
   options.signal?.addEventListener('abort', stop, { once: true });
