@@ -5,8 +5,12 @@ import { byId, cell, fromInputValue, shortTime, toInputValue } from './dom.ts';
 import type { Position } from './geometry.ts';
 import type { District } from './live-view.ts';
 import { setData } from './map-layers.ts';
-import type { TrackFeature } from './replay-position.ts';
 import type { ViewState } from './url-state.ts';
+
+/** What the page reads of GET /v1/vehicles/{id}/track's Feature: a LineString, a Point for one position, or no geometry. */
+interface TrackFeature {
+  readonly geometry: { readonly type: 'LineString' | 'Point'; readonly coordinates: unknown } | null;
+}
 
 /** A vehicle of POST /v1/area-query. */
 export interface AreaVehicle {
