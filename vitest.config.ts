@@ -1,9 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { integrationTestFiles } from './test-support/test-files.ts';
 
 /**
  * The test files that need a Kafka broker (and so Java): they run against the current Kafka 4.x and once more against
- * Kafka 3.9, the line before 4.0's protocol removals. Everything else is the `unit` project, which needs no broker
- * (`npm run test:unit`). test-support/kafka-facing.test.ts fails when a file that asks for a broker is missing here.
+ * Kafka 3.9, the line before 4.0's protocol removals. The others need no broker: the `integration` project holds those
+ * that open an embedded lake, drive Chromium or start a process or tool (test-support/test-files.ts says how they are
+ * recognised), the `unit` project the rest, which run in seconds (`npm run test:unit`).
+ * test-support/kafka-facing.test.ts fails when a file that asks for a broker is missing here.
  */
 export const KAFKA_FACING = [
   'broker/roundtrip.test.ts',
@@ -23,6 +27,8 @@ export const KAFKA_FACING = [
   'gateway/gateway-crash.test.ts',
 ];
 
+const INTEGRATION = integrationTestFiles(fileURLToPath(new URL('.', import.meta.url)));
+
 const shared = {
   exclude: ['node_modules/**', 'data/**', '.cache/**'],
   // Each test file in its own process: the embedded engine is one per process and per data directory.
@@ -36,7 +42,8 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default'],
     projects: [
-      { test: { ...shared, name: 'unit', include: ['**/*.test.ts'], exclude: [...shared.exclude, ...KAFKA_FACING] } },
+      { test: { ...shared, name: 'unit', include: ['**/*.test.ts'], exclude: [...shared.exclude, ...KAFKA_FACING, ...INTEGRATION] } },
+      { test: { ...shared, name: 'integration', include: INTEGRATION, exclude: [...shared.exclude, ...KAFKA_FACING] } },
       { test: { ...shared, name: 'kafka-4', include: KAFKA_FACING, globalSetup: ['test-support/global-setup.ts'] } },
       {
         test: {

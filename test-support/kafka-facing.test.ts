@@ -1,18 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { KAFKA_FACING } from '../vitest.config.ts';
+import { testFiles } from './test-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SKIP = new Set(['node_modules', '.cache', '.git', 'data', '.bench', '.artifacts']);
-
-function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isDirectory()) return SKIP.has(entry.name) ? [] : testFiles(join(dir, entry.name));
-    return entry.name.endsWith('.test.ts') ? [relative(ROOT, join(dir, entry.name))] : [];
-  });
-}
 
 /** The same glob subset vitest's include uses here: literal paths and a `*` within one name. */
 function matches(pattern: string, file: string): boolean {
