@@ -25,9 +25,10 @@ export function createSinkOutput(positions: PositionSink, frames: PositionSink):
 /** The Kafka output, built by the generator's own Kafka sink (one producer setup for the whole project). */
 export async function createKafkaOutput(config: Pick<FleetlakeConfig, 'kafka' | 'gateway'>, logger: Logger): Promise<GatewayOutput> {
   const { brokers, client_id, topic, partitions } = config.kafka;
-  const positions = await createKafkaSink({ brokers, clientId: `${client_id}-gateway`, topic, partitions, logger });
+  const { compression, frames_topic } = config.gateway;
+  const positions = await createKafkaSink({ brokers, clientId: `${client_id}-gateway`, topic, partitions, compression, logger });
   try {
-    const frames = await createKafkaSink({ brokers, clientId: `${client_id}-gateway-frames`, topic: config.gateway.frames_topic, partitions, logger });
+    const frames = await createKafkaSink({ brokers, clientId: `${client_id}-gateway-frames`, topic: frames_topic, partitions, compression, logger });
     return createSinkOutput(positions, frames);
   } catch (err) {
     await positions.close();
