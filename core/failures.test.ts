@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from './kafkajs.ts';
 import { classifyFailure } from './failures.ts';
 import { UndecodableBatchError } from './kafka-codecs.ts';
 

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from './kafkajs.ts';
 import { registerKafkaCodecs } from './kafka-codecs.ts';
 import { createKafkaLogger } from './kafka-logger.ts';
 import { applyKafkajsRequestQueueFix } from './kafkajs-request-queue-fix.ts';

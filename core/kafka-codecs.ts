@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip, unzip, zstdCompress, zstdDecompress } from 'node:zlib';
-import kafkajs, { CompressionTypes } from 'kafkajs';
+import { CompressionTypes, kafkajs } from './kafkajs.ts';
 import { compressFrame, decompressFrame } from 'lz4-napi';
 import { compressSync as snappyCompress, uncompressSync as snappyUncompress } from 'snappy';
 

@@ -1,4 +1,4 @@
-import { logLevel, type logCreator } from 'kafkajs';
+import { logLevel, type logCreator } from './kafkajs.ts';
 import type { Logger } from './logger.ts';
 
 /** Routes kafkajs' own log lines into the process's structured pino log. */

@@ -1,4 +1,4 @@
-import kafkajs, { CompressionTypes } from 'kafkajs';
+import { CompressionTypes, kafkajs } from '../core/kafkajs.ts';
 import { describe, expect, inject, it } from 'vitest';
 import { createKafkaClient } from '../core/kafka-client.ts';
 import { Writable } from 'node:stream';

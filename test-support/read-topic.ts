@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '../core/kafkajs.ts';
 
 /** Reads a topic from its start, in a throwaway group, until `enough` says the values seen so far suffice. */
 export async function readTopic(kafka: Kafka, topic: string, enough: (values: string[]) => boolean, timeoutMs = 60_000): Promise<string[]> {

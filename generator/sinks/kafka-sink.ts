@@ -1,4 +1,4 @@
-import { Partitioners, type Message, type PartitionMetadata } from 'kafkajs';
+import { Partitioners, type Message, type PartitionMetadata } from '../../core/kafkajs.ts';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
 import { createKafkaClient } from '../../core/kafka-client.ts';
 import { CONFIG_SPEC } from '../../core/config-spec.ts';

@@ -1,4 +1,4 @@
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage } from '../../core/kafkajs.ts';
 import type { SourceHold, SourceMessage, SourceSink, StreamRef } from '../types.ts';
 
 export interface BatchDelivery {

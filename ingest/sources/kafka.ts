@@ -1,4 +1,4 @@
-import { Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Producer } from '../../core/kafkajs.ts';
 import type { FleetlakeConfig } from '../../core/config.ts';
 import { FleetlakeError, errorMessage } from '../../core/errors.ts';
 import { classifyFailure } from '../../core/failures.ts';

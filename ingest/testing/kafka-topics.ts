@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, KafkaJSError, Partitioners, type Message } from 'kafkajs';
+import { Kafka, KafkaJSError, Partitioners, type Message } from '../../core/kafkajs.ts';
 import { createKafkaClient } from '../../core/kafka-client.ts';
 
 export interface TestTopics {
