@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 
 /** A message as kafkajs' producer holds it between `send` and encoding. */
 interface ProducedMessage {
@@ -52,22 +52,24 @@ export function groupMessagesPerPartition({ topic, partitionMetadata, messages, 
  * this sizes the record first and writes it into one buffer.
  */
 export function encodeRecord({ offsetDelta = 0, timestampDelta = 0, key, value, headers }: RecordArgs): EncodedRecord {
-  const headerPairs: [string, Bytes][] = [];
+  const keyLength = lengthOf(key);
+  const valueLength = lengthOf(value);
+  const headerPairs: [string, number, Bytes, number][] = [];
   for (const [name, values] of Object.entries(headers ?? {})) {
-    for (const v of Array.isArray(values) ? values : [values]) headerPairs.push([name, v as Bytes]);
+    for (const v of Array.isArray(values) ? values : [values]) headerPairs.push([name, lengthOf(name), v as Bytes, lengthOf(v as Bytes)]);
   }
-  let bodySize = 1 + varintSize(zigzag(timestampDelta)) + varintSize(zigzag(offsetDelta)) + bytesSize(key) + bytesSize(value) + varintSize(zigzag(headerPairs.length));
-  for (const [name, v] of headerPairs) bodySize += bytesSize(name) + bytesSize(v);
+  let bodySize = 1 + varintSize(zigzag(timestampDelta)) + varintSize(zigzag(offsetDelta)) + bytesSize(keyLength) + bytesSize(valueLength) + varintSize(zigzag(headerPairs.length));
+  for (const [, nameLength, , vLength] of headerPairs) bodySize += bytesSize(nameLength) + bytesSize(vLength);
 
   const buf = Buffer.allocUnsafe(varintSize(zigzag(bodySize)) + bodySize);
   let at = writeVarint(buf, 0, zigzag(bodySize));
   buf[at++] = 0; // attributes: none are defined for records
   at = writeVarint(buf, at, zigzag(timestampDelta));
   at = writeVarint(buf, at, zigzag(offsetDelta));
-  at = writeBytes(buf, at, key);
-  at = writeBytes(buf, at, value);
+  at = writeBytes(buf, at, key, keyLength);
+  at = writeBytes(buf, at, value, valueLength);
   at = writeVarint(buf, at, zigzag(headerPairs.length));
-  for (const [name, v] of headerPairs) at = writeBytes(buf, writeBytes(buf, at, name), v);
+  for (const [name, nameLength, v, vLength] of headerPairs) at = writeBytes(buf, writeBytes(buf, at, name, nameLength), v, vLength);
   return { buf, buffer: buf };
 }
 
@@ -97,23 +99,21 @@ function writeVarint(buf: Buffer, at: number, unsigned: number): number {
   return at;
 }
 
-// kafkajs writes anything that is not a Buffer as its string form; so does this.
-function byteLength(bytes: Buffer | string): number {
+/** Bytes on the wire; an absent one is length -1. kafkajs writes anything that is not a Buffer as its string form; so does this. */
+function lengthOf(bytes: Bytes): number {
+  if (bytes == null) return -1;
   return Buffer.isBuffer(bytes) ? bytes.length : Buffer.byteLength(String(bytes));
 }
 
-/** Length as a varint, then the bytes; an absent one is length -1 and no bytes. */
-function bytesSize(bytes: Bytes): number {
-  if (bytes == null) return varintSize(zigzag(-1));
-  const length = byteLength(bytes);
-  return varintSize(zigzag(length)) + length;
+/** Length as a varint, then the bytes (none for length -1). */
+function bytesSize(length: number): number {
+  return varintSize(zigzag(length)) + Math.max(length, 0);
 }
 
 // Text is written straight into the record: a Buffer per string would cost as much as the rest of the record.
-function writeBytes(buf: Buffer, at: number, bytes: Bytes): number {
-  if (bytes == null) return writeVarint(buf, at, zigzag(-1));
-  const length = byteLength(bytes);
+function writeBytes(buf: Buffer, at: number, bytes: Bytes, length: number): number {
   at = writeVarint(buf, at, zigzag(length));
+  if (bytes == null) return at;
   if (Buffer.isBuffer(bytes)) bytes.copy(buf, at);
   else buf.write(String(bytes), at, length, 'utf8');
   return at + length;
@@ -133,7 +133,6 @@ const REPLACEMENTS: Record<string, (...args: never[]) => unknown> = {
  */
 function seedKafkajsModuleCache(): void {
   const require = createRequire(import.meta.url);
-  const Module = require('node:module') as new (id: string) => NodeJS.Module;
   for (const [request, replacement] of Object.entries(REPLACEMENTS)) {
     const path = require.resolve(request);
     const cached = require.cache[path];
