@@ -41,6 +41,14 @@ describe('the ClickHouse HTTP interface of an embedded lake', () => {
     expect(rows).toEqual([{ vehicle_id: 'v-00001', lat: 45.5, cell: '882baa46a3fffff' }]);
   });
 
+  it('decodes parameters as a server does, so quotes, tabs, backslashes and escaped bytes arrive as sent', async () => {
+    const sent = "it's a\ttab, a \\ backslash, a \n newline and a \"quote\"";
+    const rows = await queryRows<{ x: string }>(remote.client, 'SELECT {x:String} AS x', { x: sent });
+    expect(rows).toEqual([{ x: sent }]);
+    const raw = await fetch(`${endpoint.url}/?query=${encodeURIComponent('SELECT {x:String}')}&param_x=${encodeURIComponent('\\x41\\\'b')}&default_format=TSVRaw`);
+    expect(await raw.text()).toBe("A'b\n");
+  });
+
   it('refuses writes, with the server error a client can type', async () => {
     const error = await remote.client.command({ query: 'DROP TABLE fleet.positions' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: '164', type: 'READONLY' });
