@@ -15,6 +15,8 @@ export interface ReadEstimate {
   readonly rows: number;
   readonly ms: number;
   readonly tables: readonly TableEstimate[];
+  /** index: the query's EXPLAIN ESTIMATE; period: a bound on everything the period holds (queries/period-bound.ts), which fit the budget. */
+  readonly source: 'index' | 'period';
 }
 
 const ROLLUP_TABLES: ReadonlySet<string> = new Set([TABLES.presenceHourly, TABLES.presenceDaily]);
@@ -27,7 +29,7 @@ export function estimateReadMs(tables: readonly TableEstimate[], rates: ReadRate
     rows += t.rows;
     ms += (t.rows / (ROLLUP_TABLES.has(t.table) ? rates.rollupRowsPerSecond : rates.rawRowsPerSecond)) * 1000;
   }
-  return { rows, ms, tables };
+  return { rows, ms, tables, source: 'index' };
 }
 
 /**
@@ -55,12 +57,19 @@ export interface BudgetSettings {
   readonly query_timeout: { readonly ms: number };
 }
 
-/** Estimates a named query from the index and refuses it (422) when past the time budget; the estimate goes into the answer's stats. */
-export async function checkedEstimate(queries: QueryRunner, budget: BudgetSettings, name: QueryName, params: ParamValues, hint: string): Promise<ReadEstimate> {
-  const estimate = estimateReadMs(await queries.estimate(name, params), {
-    rawRowsPerSecond: budget.read_rows_per_second,
-    rollupRowsPerSecond: budget.rollup_rows_per_second,
-  });
+/**
+ * Estimates a named query and refuses it (422) when past the time budget; the
+ * estimate goes into the answer's stats. `boundRows`, when known, bounds
+ * what the query can read at all: if even that fits the budget at the slower
+ * read rate, the index has nothing to refuse and is not asked.
+ */
+export async function checkedEstimate(queries: QueryRunner, budget: BudgetSettings, name: QueryName, params: ParamValues, hint: string, boundRows?: number): Promise<ReadEstimate> {
+  const rates = { rawRowsPerSecond: budget.read_rows_per_second, rollupRowsPerSecond: budget.rollup_rows_per_second };
+  if (boundRows !== undefined) {
+    const ms = (boundRows / Math.min(rates.rawRowsPerSecond, rates.rollupRowsPerSecond)) * 1000;
+    if (ms <= budget.query_timeout.ms) return { rows: boundRows, ms, tables: [], source: 'period' };
+  }
+  const estimate = estimateReadMs(await queries.estimate(name, params), rates);
   checkReadBudget(name, estimate, budget.query_timeout.ms, hint);
   return estimate;
 }

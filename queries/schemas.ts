@@ -89,9 +89,14 @@ export const statsSchema = {
     rollup_days: { type: 'integer', description: 'whole days read from fleet.presence_daily' },
     rollup_hours: { type: 'integer', description: 'whole hours read from fleet.presence_hourly (besides those days)' },
     estimated_ms: { type: 'number', description: 'what the query was estimated to take before it ran (api.read_rows_per_second, api.rollup_rows_per_second)' },
+    estimate_from: {
+      type: 'string',
+      enum: ['index', 'period'],
+      description: 'index: estimated from what the primary indexes select (EXPLAIN ESTIMATE, listed in reads); period: even every position of the period (a bound from the parts\' metadata) fits the time budget, so the index was not asked',
+    },
     reads: {
       type: 'array',
-      description: 'per table: the parts and rows its primary index selected (EXPLAIN ESTIMATE); rows_read and bytes_read are the totals actually read',
+      description: 'per table, when estimate_from is index: the parts and rows its primary index selected (EXPLAIN ESTIMATE); rows_read and bytes_read are the totals actually read',
       items: {
         type: 'object',
         required: ['table', 'parts', 'rows'],
@@ -115,5 +120,6 @@ export interface ApiStats {
   rollup_days?: number;
   rollup_hours?: number;
   estimated_ms?: number;
+  estimate_from?: 'index' | 'period';
   reads?: readonly { readonly table: string; readonly parts: number; readonly rows: number }[];
 }

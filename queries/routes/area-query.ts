@@ -7,6 +7,7 @@ import { contentType, formatQuerySchema } from '../export-format.ts';
 import { ndjsonBody } from '../ndjson.ts';
 import { numberParam, rfc3339FromClickHouse } from '../param-text.ts';
 import type { QueryStats, RowStream } from '../query-runner.ts';
+import { readBound } from '../period-bound.ts';
 import { checkedEstimate, type ReadEstimate } from '../read-budget.ts';
 import { checkLimit } from '../request-checks.ts';
 import { errorResponses, limitProperty, statsSchema, type ApiStats } from '../schemas.ts';
@@ -123,7 +124,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
       });
       // One more than asked: its presence is what `truncated` reports.
       const query = areaQueryFor(plan, { ...params, limit: numberParam(limit + 1) }, body.moving_only);
-      const estimate = await checkedEstimate(app.queries, config, query.name, query.params, AREA_HINT);
+      const estimate = await checkedEstimate(app.queries, config, query.name, query.params, AREA_HINT, readBound(app.periodBound, period.fromMs, period.toMs, cover.cellCount));
       const rows = await app.queries.stream<VehicleRow>(query.name, query.params);
       const stats = () => areaStats(rows.stats(), cover, coverMs, plan, estimate);
       if (wantsNdjson(request)) {
@@ -150,7 +151,8 @@ function areaStats(query: QueryStats, cover: AreaCover, coverMs: number, plan: A
   return {
     ...planStats(plan),
     estimated_ms: estimate.ms,
-    reads: estimate.tables,
+    estimate_from: estimate.source,
+    ...(estimate.source === 'index' ? { reads: estimate.tables } : {}),
     rows_read: query.rowsRead,
     bytes_read: query.bytesRead,
     elapsed_ms: query.elapsedMs,
