@@ -115,7 +115,8 @@ interface Sample {
 async function main(): Promise<void> {
   const dataDir = resolve(args['data-dir']);
   mkdirSync(dataDir, { recursive: true });
-  const config = loadConfig({ overrides: { clickhouse: { data_dir: dataDir }, api: { query_timeout: '600s', max_limit: 100_000 } } });
+  // The deployment's time budget (api.query_timeout), which decides whether an area query is estimated from the index.
+  const config = loadConfig({ overrides: { clickhouse: { data_dir: dataDir }, api: { max_limit: 100_000 } } });
   const ch = openClickHouse(config);
   try {
     const { rows, loadSeconds } = await ensureData(ch, config, dataDir);
@@ -142,7 +143,8 @@ async function main(): Promise<void> {
     );
     const indexed = await buildApp({ clickhouse: ch, config, logger: createSilentLogger() });
     // The full-scan twin: the same named query with no cell lists (any area above one cell is scanned).
-    const scanning = await buildApp({ clickhouse: ch, config: { ...config, api: { ...config.api, max_index_cells: 1 } }, logger: createSilentLogger() });
+    // It reads the whole period, which can take longer than the budget on a big lake: it gets ten minutes.
+    const scanning = await buildApp({ clickhouse: ch, config: { ...config, api: { ...config.api, max_index_cells: 1, query_timeout: parseDuration('600s')! } }, logger: createSilentLogger() });
     // The raw-only plan: the same cover, every position of it read (what area queries did before the rollups).
     const rawOnly = await buildApp({ clickhouse: ch, config: { ...config, api: { ...config.api, use_rollups: false } }, logger: createSilentLogger() });
     const centres = await positionsSample(ch);
