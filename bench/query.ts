@@ -1,5 +1,5 @@
 /**
- * npm run bench:query [-- --vehicles 10000 --days 3.5 --interval 10s --iterations 40 --scan-iterations 5]
+ * npm run bench:query [-- --vehicles 10000 --days 3.5 --interval 10s --iterations 40 --scan-iterations 5 --query-seed 2]
  *
  * Area-query latency and rows read on a lake of generator data, through the
  * real API path (buildApp + inject: cover, named SQL, JSON): p50/p95/p99 for
@@ -57,6 +57,8 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '3.5' },
     interval: { type: 'string', default: '10s' },
     seed: { type: 'string', default: '1' },
+    // Other random areas and periods on the same lake (whose identity includes --seed).
+    'query-seed': { type: 'string' },
     iterations: { type: 'string', default: '40' },
     'scan-iterations': { type: 'string', default: '5' },
     'data-dir': { type: 'string', default: '.bench/query-lake' },
@@ -165,7 +167,7 @@ async function main(): Promise<void> {
         ? [['rollup', indexed, longIterations], ['raw only', scenario.size === 'occupancy' ? null : rawOnly, rawIterations]]
         : [['h3 + rollup', indexed, iterations], ['h3 raw only', rawOnly, iterations], ['full scan', scanning, scanIterations]];
       for (const [index, app, n] of variants) {
-        const random = seededRandom(backfill.seed * 1000 + SCENARIOS.indexOf(scenario));
+        const random = seededRandom(Number(args['query-seed'] ?? backfill.seed) * 1000 + SCENARIOS.indexOf(scenario));
         const run = (r: SeededRandom) => (app ? runOnce(app, scenario, r, centres) : occupancyFromRaw(ch, scenario, r));
         // Untimed first queries, on other areas and periods: JIT, the H3 WASM module and the engine's
         // mark and page caches warm up. With 3 of them the first variant of the first scenario ran
