@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { returnsRows, trailingFormat } from '../core/sql-text.ts';
-import { answerError, listenHttpInterface, type ClickHouseHttpEndpoint, type HttpQuery } from './http-protocol.ts';
+import { answerError, answerOutput, listenHttpInterface, type ClickHouseHttpEndpoint, type HttpQuery } from './http-protocol.ts';
 import { ceilSettings, checkReadOnlyStatement } from './read-only-statement.ts';
 
 export type { ClickHouseHttpEndpoint } from './http-protocol.ts';
@@ -32,9 +32,7 @@ async function handle(client: ClickHouseClient, request: HttpQuery, res: ServerR
     const settings = { ...ceilSettings({ ...requested, ...checked.settings }), readonly: '2', wait_end_of_query: 1 };
     const query = returnsRows(checked.statement) ? `${checked.statement}\nFORMAT ${outputFormat}` : checked.statement;
     const { stream } = await client.exec({ query, query_params: queryParams, clickhouse_settings: settings as ClickHouseSettings });
-    res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Format': outputFormat });
-    for await (const chunk of stream) res.write(chunk as Buffer);
-    res.end();
+    await answerOutput(res, stream, outputFormat);
   } catch (err) {
     const { code } = err as { code?: string };
     answerError(res, err, code === '164' || code === '497' || code === '452' ? 403 : 500);

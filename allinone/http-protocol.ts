@@ -60,7 +60,7 @@ export interface HttpQuery {
   readonly defaultFormat?: string;
 }
 
-export function readHttpQuery(url: URL, body: string): HttpQuery {
+function readHttpQuery(url: URL, body: string): HttpQuery {
   const fromUrl = url.searchParams.get('query') ?? '';
   const queryParams: Record<string, string> = {};
   const settings: Record<string, string> = {};
@@ -78,7 +78,7 @@ const ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r
  * @clickhouse/client send `it\'s` for it's); the embedded engine is handed the
  * value itself, which its connection escapes again.
  */
-export function unescapeParam(value: string): string {
+function unescapeParam(value: string): string {
   return value.replace(/\\(x[0-9a-fA-F]{2}|[^])/g, (_, c: string) => (c.length === 3 ? String.fromCharCode(Number.parseInt(c.slice(1), 16)) : (ESCAPES[c] ?? c)));
 }
 
@@ -89,6 +89,13 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A statement's output answered as a server does, its format named in X-ClickHouse-Format. */
+export async function answerOutput(res: ServerResponse, output: AsyncIterable<unknown>, format: string): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Format': format });
+  for await (const chunk of output) res.write(chunk as Buffer);
+  res.end();
 }
 
 /** A failed statement answered with the server's error text, so clients (clickhouse-js, clickhouse-go) recognise and type the error. */

@@ -7,7 +7,7 @@
  * Prints `lake server: URL` once listening; stops on SIGTERM.
  */
 import type { ClickHouseSettings } from '@clickhouse/client';
-import { answerError, listenHttpInterface } from '../allinone/http-protocol.ts';
+import { answerError, answerOutput, listenHttpInterface } from '../allinone/http-protocol.ts';
 import { openClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
 import { returnsRows, trailingFormat } from '../core/sql-text.ts';
@@ -20,9 +20,7 @@ const endpoint = await listenHttpInterface(async (request, res) => {
   const query = returnsRows(statement) ? `${statement}\nFORMAT ${outputFormat}` : request.text;
   try {
     const { stream } = await lake.client.exec({ query, query_params: request.queryParams, clickhouse_settings: request.settings as ClickHouseSettings });
-    res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'X-ClickHouse-Format': outputFormat });
-    for await (const chunk of stream) res.write(chunk as Buffer);
-    res.end();
+    await answerOutput(res, stream, outputFormat);
   } catch (err) {
     answerError(res, err, 500);
   }

@@ -5,6 +5,7 @@ import { resolveArea, type AreaInput, type ResolvedArea } from './area-input.ts'
 import { cellsParam, dateTimeParam, multiPolygonParam, numberParam, stringArrayParam, type ParamValues } from './param-text.ts';
 import { periodProperties, VEHICLE_TYPE_PATTERN } from './schemas.ts';
 import { checkPeriod, type Period } from './time-range.ts';
+import { readBound } from './period-bound.ts';
 
 /** What both area routes select: the summary (POST /v1/area-query) counts it, the positions route returns it. */
 export interface AreaSelectionBody {
@@ -48,6 +49,8 @@ export interface AreaSelection {
   /** Time spent on the H3 cover, for the answer's stats. */
   readonly coverMs: number;
   readonly params: ParamValues;
+  /** The most an area query of this selection can read (queries/period-bound.ts); undefined while unknown. */
+  readonly boundRows: number | undefined;
 }
 
 /** Checks the period, resolves the area (404 for an unknown district) and covers it with H3 cells. */
@@ -68,5 +71,5 @@ export async function selectArea(app: FastifyInstance, request: FastifyRequest, 
     vehicle_types: stringArrayParam(body.vehicle_types ?? []),
     ...restrictionParams(request.apiKey),
   };
-  return { period, area, cover, coverMs, params };
+  return { period, area, cover, coverMs, params, boundRows: readBound(app.periodBound, period.fromMs, period.toMs, cover.cellCount) };
 }

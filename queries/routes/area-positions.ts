@@ -3,7 +3,6 @@ import { areaSelectionProperties, selectArea, type AreaSelectionBody } from '../
 import { countLines } from '../counted-body.ts';
 import { contentType, EXPORT_FORMATS, formatQuerySchema, negotiateFormat, type ExportFormat } from '../export-format.ts';
 import type { RawFormat } from '../query-runner.ts';
-import { readBound } from '../period-bound.ts';
 import { checkedEstimate } from '../read-budget.ts';
 import { errorResponses } from '../schemas.ts';
 
@@ -74,8 +73,8 @@ export async function areaPositionsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const format = negotiateFormat(request, POSITION_FORMATS);
-      const { params, period, cover } = await selectArea(app, request, request.body);
-      await checkedEstimate(app.queries, config, 'area-positions', params, POSITIONS_HINT, readBound(app.periodBound, period.fromMs, period.toMs, cover.cellCount));
+      const { params, boundRows } = await selectArea(app, request, request.body);
+      await checkedEstimate(app.queries, config, 'area-positions', params, POSITIONS_HINT, boundRows);
       const output = await app.queries.raw('area-positions', params, OUTPUT[format].clickhouse);
       void reply.type(contentType(format));
       const file = OUTPUT[format].file;

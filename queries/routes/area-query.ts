@@ -7,7 +7,6 @@ import { contentType, formatQuerySchema } from '../export-format.ts';
 import { ndjsonBody } from '../ndjson.ts';
 import { numberParam, rfc3339FromClickHouse } from '../param-text.ts';
 import type { QueryStats, RowStream } from '../query-runner.ts';
-import { readBound } from '../period-bound.ts';
 import { checkedEstimate, type ReadEstimate } from '../read-budget.ts';
 import { checkLimit } from '../request-checks.ts';
 import { errorResponses, limitProperty, statsSchema, type ApiStats } from '../schemas.ts';
@@ -113,7 +112,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const body = request.body;
       const limit = checkLimit(body.limit, config.max_limit);
-      const { period, area, cover, coverMs, params } = await selectArea(app, request, body);
+      const { period, area, cover, coverMs, params, boundRows } = await selectArea(app, request, body);
       const plan = planAreaQuery({
         period,
         cover,
@@ -124,7 +123,7 @@ export async function areaQueryRoutes(app: FastifyInstance): Promise<void> {
       });
       // One more than asked: its presence is what `truncated` reports.
       const query = areaQueryFor(plan, { ...params, limit: numberParam(limit + 1) }, body.moving_only);
-      const estimate = await checkedEstimate(app.queries, config, query.name, query.params, AREA_HINT, readBound(app.periodBound, period.fromMs, period.toMs, cover.cellCount));
+      const estimate = await checkedEstimate(app.queries, config, query.name, query.params, AREA_HINT, boundRows);
       const rows = await app.queries.stream<VehicleRow>(query.name, query.params);
       const stats = () => areaStats(rows.stats(), cover, coverMs, plan, estimate);
       if (wantsNdjson(request)) {
