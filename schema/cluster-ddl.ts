@@ -29,7 +29,7 @@ export function renderClusterStatement(statement: string, cluster: string): stri
   const alter = /^ALTER TABLE (\w+\.\w+)(\s+[\s\S]*)$/.exec(statement);
   if (alter) {
     const table = alter[1]!;
-    const commands = alter[2]!;
+    const commands = replicatedSettingNames(alter[2]!);
     const placement = placementOf(table);
     if (placement.kind === 'everywhere') return [`ALTER TABLE ${table} ${onCluster}${commands}`];
     // Column changes must reach the Distributed table too, or it would not see (or would still expect) the column.
@@ -56,14 +56,17 @@ function renderCreateTable(statement: string, table: string, onCluster: string, 
     throw new FleetlakeError('MIGRATION_NOT_CLUSTERABLE', { detail: `${table} uses ENGINE ${name}, which has no Replicated counterpart; use an engine of the MergeTree family` });
   }
   const replicatedArgs = [`'${keeperPath(stored, placement)}'`, `'{replica}'`, ...(args?.trim() ? [args.trim()] : [])];
-  const local = statement
+  const local = replicatedSettingNames(statement)
     .replace(`CREATE TABLE IF NOT EXISTS ${table}`, `CREATE TABLE IF NOT EXISTS ${stored} ${onCluster}`)
-    .replace(clause, `ENGINE = Replicated${name}(${replicatedArgs.join(', ')})`)
-    // The window of remembered insert blocks: kept in Keeper for Replicated tables, under the replicated setting's name.
-    .replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window');
+    .replace(clause, `ENGINE = Replicated${name}(${replicatedArgs.join(', ')})`);
   if (placement.kind === 'everywhere') return [local];
   const [database, localName] = stored.split('.') as [string, string];
   return [local, `CREATE TABLE IF NOT EXISTS ${table} ${onCluster} AS ${stored}\nENGINE = Distributed(${cluster}, ${database}, ${localName}, ${placement.shardingKey})`];
+}
+
+/** The window of remembered insert blocks: kept in Keeper for Replicated tables, under the replicated setting's name. */
+function replicatedSettingNames(text: string): string {
+  return text.replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window');
 }
 
 function placementOf(table: string): Placement {

@@ -47,7 +47,8 @@ export async function backfillRollups(client: ClickHouseClient, options: { month
     try {
       for (const { partition_id: id } of chosen) {
         await client.command({ query: `TRUNCATE TABLE ${scratch}` });
-        await client.command({ query: `INSERT INTO ${scratch} ${select}`, query_params: { partition_id: id } });
+        // Not a retry: the scratch table inherits the rollups' deduplication log, which must not drop a rebuilt block.
+        await client.command({ query: `INSERT INTO ${scratch} SETTINGS insert_deduplicate = 0 ${select}`, query_params: { partition_id: id } });
         await client.command({ query: `ALTER TABLE ${table} REPLACE PARTITION ID {partition_id:String} FROM ${scratch}`, query_params: { partition_id: id } });
       }
     } finally {

@@ -372,6 +372,11 @@ SELECT
 FROM fleet.presence_hourly_local
 GROUP BY h3_cell, day, vehicle_id, vehicle_type;
 
+-- 0062_presence_rollups_deduplicate.sql
+ALTER TABLE fleet.presence_hourly_local ON CLUSTER fleetlake MODIFY SETTING replicated_deduplication_window = 10000;
+
+ALTER TABLE fleet.presence_daily_local ON CLUSTER fleetlake MODIFY SETTING replicated_deduplication_window = 10000;
+
 -- retention (retention.hot 30d, retention.delete_after 7y (fleet.positions)); migrate runs it when the TTL differs
 ALTER TABLE fleet.positions_local ON CLUSTER fleetlake MODIFY TTL toDateTime(ts) + INTERVAL 30 DAY TO VOLUME 'cold', toDateTime(ts) + INTERVAL 7 YEAR DELETE;
 
