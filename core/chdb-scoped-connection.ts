@@ -1,9 +1,13 @@
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import { createInsertSpool } from './chdb-insert-spool.ts';
 import { execStreaming, streamableFormat } from './chdb-stream.ts';
 
 type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 type Settings = Record<string, unknown> | undefined;
+type ExecParams = Parameters<Connection['exec']>[0];
+type ExecResult = Awaited<ReturnType<Connection['exec']>>;
 
 /**
  * A @clickhouse/client Connection on the embedded engine whose settings behave
@@ -20,6 +24,7 @@ type Settings = Record<string, unknown> | undefined;
 export function createScopedChdbConnection(path: string, defaults: ReadonlyMap<string, string>): Connection {
   const writer = createSession(path, defaults);
   const settingNames = new Set(defaults.keys());
+  const spool = createInsertSpool();
   let reader: ScopedSession | undefined;
   const sessionFor = (settings: Settings): ScopedSession => {
     const readonly = settings?.readonly;
@@ -28,20 +33,45 @@ export function createScopedChdbConnection(path: string, defaults: ReadonlyMap<s
     return reader;
   };
 
+  /**
+   * An insert with a body: the body goes to a file that the statement reads (core/chdb-insert-spool.ts), written
+   * before the request queues for its session, so that writing overlaps the insert running there.
+   */
+  const insertWithBody = async (params: Omit<ExecParams, 'values'> & { values: Readable | string }): Promise<ExecResult> => {
+    const session = sessionFor(params.clickhouse_settings);
+    const spooled = await spool.spool(params.query, params.values);
+    if (spooled === undefined || spooled === 'empty') {
+      // Not an INSERT … FORMAT (chdb/connection appends the body), or nothing to insert (it answers as a server does).
+      const values = spooled === 'empty' ? Readable.from([]) : typeof params.values === 'string' ? Readable.from([params.values]) : params.values;
+      return session.run((s) => s.connection.exec(s.scope({ ...params, values })));
+    }
+    try {
+      return await session.run((s) => s.connection.exec(s.scope({ ...params, query: spooled.query, values: undefined })));
+    } finally {
+      await spooled.release();
+    }
+  };
+
   const connection: Connection = {
     ping: (params) => writer.connection.ping(params),
     query: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.query(s.scope(params))),
     exec: (params) => {
+      if (params.values !== undefined) return insertWithBody({ ...params, values: params.values });
       // A read in a format whose chunks join streams on a session of its own (core/chdb-stream.ts); the rest is buffered by
       // chdb/connection, and so is a request with wait_end_of_query = 1, which asks a server for the whole answer before the first byte.
       const waits = String(params.clickhouse_settings?.wait_end_of_query ?? 0) === '1';
-      const format = params.values === undefined && !waits ? streamableFormat(params.query) : undefined;
+      const format = !waits ? streamableFormat(params.query) : undefined;
       if (format) return execStreaming(path, settingNames, params, format);
       return sessionFor(params.clickhouse_settings).run((s) => s.connection.exec(s.scope(params)));
     },
     command: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.command(s.scope(params))),
-    insert: (params) => sessionFor(params.clickhouse_settings).run((s) => s.connection.insert(s.scope(params))),
+    async insert(params) {
+      const { stream, query_id, summary, response_headers } = await insertWithBody(params);
+      stream.destroy();
+      return { query_id, summary, response_headers };
+    },
     async close() {
+      spool.close();
       await Promise.all([writer.connection.close(), reader?.connection.close()]);
     },
   };

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import h3 from 'h3-js';
 import { openClickHouse, queryRows } from './clickhouse.ts';
@@ -41,6 +42,28 @@ describe('embedded ClickHouse', () => {
       const refused = await ch.reader.command({ query: 'CREATE TABLE default.not_here (a UInt8) ENGINE = Memory' }).catch((e: unknown) => e);
       expect(refused).toMatchObject({ type: 'READONLY' });
       expect(await queryRows(ch.reader, 'SELECT 1 AS one', {}, { max_execution_time: 5 })).toEqual([{ one: 1 }]);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('takes insert bodies through files (core/chdb-insert-spool.ts): rows, settings and the deduplication token as over HTTP', async () => {
+    const ch = openClickHouse(loadConfig({ env: { FLEETLAKE_DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetlake-ch-')) } }));
+    try {
+      await ch.client.command({ query: 'CREATE TABLE default.spooled (id UInt32, name String) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 10' });
+      const insert = async (token: string, body: string) =>
+        (await ch.client.exec({ query: `INSERT INTO default.spooled (id, name) SETTINGS insert_deduplication_token = '${token} FORMAT x' FORMAT TabSeparated`, values: Readable.from([body]) })).stream.destroy();
+      await insert('a', '1\tone\n2\ttwo\n');
+      await insert('a', '1\tone\n2\ttwo\n');
+      await insert('b', '');
+      await ch.client.insert({ table: 'default.spooled', values: [{ id: 3, name: 'three' }], format: 'JSONEachRow' });
+      expect(await queryRows(ch.client, 'SELECT id, name FROM default.spooled ORDER BY id')).toEqual([
+        { id: 1, name: 'one' },
+        { id: 2, name: 'two' },
+        { id: 3, name: 'three' },
+      ]);
+      const refused = await insert('c', '4\tfour\textra\n').catch((e: unknown) => e);
+      expect(refused).toMatchObject({ type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', message: expect.stringMatching(/^Cannot parse input/) });
     } finally {
       await ch.close();
     }

@@ -1,0 +1,68 @@
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringLiteral } from './sql-text.ts';
+
+/**
+ * `INSERT INTO table [(columns)] [SETTINGS …] FORMAT name`: the statement a
+ * @clickhouse/client insert sends, its rows following as the request's body.
+ */
+const INSERT_WITH_BODY = /^\s*(INSERT\s+INTO\s+[\w.`"]+(?:\s*\([^()]*\))?)\s*((?:SETTINGS\s[\s\S]*?\s)?FORMAT\s+\w+)\s*$/i;
+
+/** An insert whose rows wait in a file, and the statement that reads them from there. */
+export interface SpooledInsert {
+  readonly query: string;
+  /** Removes the file; call once the statement has run, whatever its outcome. */
+  release(): Promise<void>;
+}
+
+export interface InsertSpool {
+  /**
+   * Writes an insert's body to a file and rewrites its statement to read it
+   * `FROM INFILE`. Undefined for any other statement, whose body must then be
+   * sent as it is; `empty` when the body had no bytes (nothing to insert).
+   */
+  spool(query: string, values: Readable | string): Promise<SpooledInsert | 'empty' | undefined>;
+  close(): void;
+}
+
+/**
+ * Insert bodies for the embedded engine, through files. chdb/connection
+ * appends a body to its statement as a JavaScript string, and the engine then
+ * receives one statement of several megabytes: that path cost 1.2–1.8 µs of
+ * CPU per position more than the same TabSeparated rows read by
+ * `INSERT … FROM INFILE` (into fleet.positions as shipped, batches of 50 000,
+ * four rounds; docs/ingest.md), about a fifth of the whole insert. The engine
+ * reads the file in this process, as clickhouse-local does, and the statement
+ * keeps its SETTINGS (the deduplication token among them) after FROM INFILE.
+ * Files live in a directory of their own under the system's temporary
+ * directory (`parent`), one per insert, removed when the insert is done.
+ */
+export function createInsertSpool(parent: string = tmpdir()): InsertSpool {
+  let dir: string | undefined;
+  let next = 0;
+  return {
+    async spool(query, values) {
+      const statement = INSERT_WITH_BODY.exec(query);
+      if (!statement) return undefined;
+      dir ??= mkdtempSync(join(parent, 'fleetlake-inserts-'));
+      // No extension: FROM INFILE guesses a compression from one.
+      const path = join(dir, String(next++));
+      if (typeof values === 'string') await writeFile(path, values);
+      else await pipeline(values, createWriteStream(path));
+      const release = () => rm(path, { force: true });
+      if ((await stat(path)).size === 0) {
+        await release();
+        return 'empty';
+      }
+      return { query: `${statement[1]} FROM INFILE ${stringLiteral(path)} ${statement[2]}`, release };
+    },
+    close() {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
+    },
+  };
+}
