@@ -1,6 +1,5 @@
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +10,15 @@ import { stringLiteral } from './sql-text.ts';
  * @clickhouse/client insert sends, its rows following as the request's body.
  */
 const INSERT_WITH_BODY = /^\s*(INSERT\s+INTO\s+[\w.`"]+(?:\s*\([^()]*\))?)\s*((?:SETTINGS\s[\s\S]*?\s)?FORMAT\s+\w+)\s*$/i;
+
+/**
+ * Where an embedded lake's connections spool insert bodies: inside its data
+ * directory, which one process owns, so that the files a killed process left
+ * are removed by the next one to open the lake (core/clickhouse.ts).
+ */
+export function insertSpoolDir(dataDir: string): string {
+  return join(dataDir, 'fleetlake-inserts');
+}
 
 /** An insert whose rows wait in a file, and the statement that reads them from there. */
 export interface SpooledInsert {
@@ -38,17 +46,20 @@ export interface InsertSpool {
  * four rounds; docs/ingest.md), about a fifth of the whole insert. The engine
  * reads the file in this process, as clickhouse-local does, and the statement
  * keeps its SETTINGS (the deduplication token among them) after FROM INFILE.
- * Files live in a directory of their own under the system's temporary
- * directory (`parent`), one per insert, removed when the insert is done.
+ * Files live in a directory of this spool's own under `parent`
+ * (insertSpoolDir), one per insert, removed when the insert is done.
  */
-export function createInsertSpool(parent: string = tmpdir()): InsertSpool {
+export function createInsertSpool(parent: string): InsertSpool {
   let dir: string | undefined;
   let next = 0;
   return {
     async spool(query, values) {
       const statement = INSERT_WITH_BODY.exec(query);
       if (!statement) return undefined;
-      dir ??= mkdtempSync(join(parent, 'fleetlake-inserts-'));
+      if (!dir) {
+        mkdirSync(parent, { recursive: true });
+        dir = mkdtempSync(join(parent, 'connection-'));
+      }
       // No extension: FROM INFILE guesses a compression from one.
       const path = join(dir, String(next++));
       if (typeof values === 'string') await writeFile(path, values);

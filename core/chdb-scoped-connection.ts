@@ -1,7 +1,7 @@
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import { createInsertSpool } from './chdb-insert-spool.ts';
+import { createInsertSpool, insertSpoolDir } from './chdb-insert-spool.ts';
 import { execStreaming, streamableFormat } from './chdb-stream.ts';
 
 type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
@@ -24,7 +24,7 @@ type ExecResult = Awaited<ReturnType<Connection['exec']>>;
 export function createScopedChdbConnection(path: string, defaults: ReadonlyMap<string, string>): Connection {
   const writer = createSession(path, defaults);
   const settingNames = new Set(defaults.keys());
-  const spool = createInsertSpool();
+  const spool = createInsertSpool(insertSpoolDir(path));
   let reader: ScopedSession | undefined;
   const sessionFor = (settings: Settings): ScopedSession => {
     const readonly = settings?.readonly;

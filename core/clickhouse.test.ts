@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -48,7 +48,8 @@ describe('embedded ClickHouse', () => {
   });
 
   it('takes insert bodies through files (core/chdb-insert-spool.ts): rows, settings and the deduplication token as over HTTP', async () => {
-    const ch = openClickHouse(loadConfig({ env: { FLEETLAKE_DATA_DIR: mkdtempSync(join(tmpdir(), 'fleetlake-ch-')) } }));
+    const dataDir = mkdtempSync(join(tmpdir(), 'fleetlake-ch-'));
+    const ch = openClickHouse(loadConfig({ env: { FLEETLAKE_DATA_DIR: dataDir } }));
     try {
       await ch.client.command({ query: 'CREATE TABLE default.spooled (id UInt32, name String) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 10' });
       const insert = async (token: string, body: string) =>
@@ -64,9 +65,16 @@ describe('embedded ClickHouse', () => {
       ]);
       const refused = await insert('c', '4\tfour\textra\n').catch((e: unknown) => e);
       expect(refused).toMatchObject({ type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', message: expect.stringMatching(/^Cannot parse input/) });
+      // Every body's file is gone once its insert is done, refused or not.
+      expect(readdirSync(join(dataDir, 'fleetlake-inserts')).flatMap((d) => readdirSync(join(dataDir, 'fleetlake-inserts', d)))).toEqual([]);
     } finally {
       await ch.close();
     }
+    // What a killed owner left is cleared by the next one to open the lake.
+    writeFileSync(join(dataDir, 'fleetlake-inserts', 'left-by-a-killed-owner'), 'x');
+    const next = openClickHouse(loadConfig({ env: { FLEETLAKE_DATA_DIR: dataDir } }));
+    expect(existsSync(join(dataDir, 'fleetlake-inserts'))).toBe(false);
+    await next.close();
   });
 
   it('refuses a data directory another live process owns, naming the owner', () => {

@@ -1,8 +1,10 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Session } from 'chdb';
 import { resolve } from 'node:path';
 import type { FleetlakeConfig } from './config.ts';
+import { insertSpoolDir } from './chdb-insert-spool.ts';
 import { createScopedChdbConnection } from './chdb-scoped-connection.ts';
 import { DataDirBusyError, lockDataDir } from './data-dir-lock.ts';
 import { FleetlakeError, errorMessage } from './errors.ts';
@@ -121,6 +123,8 @@ function loadChdb(): typeof import('chdb') {
 function openEmbedded(dataDir: string, requestTimeoutMs: number, storage: FleetlakeConfig['storage']): ClickHouse {
   const path = resolve(dataDir);
   const lock = lockDataDir(path);
+  // Bodies of inserts a killed owner never finished: nobody else can be using them now.
+  rmSync(insertSpoolDir(path), { recursive: true, force: true });
   let session: Session;
   try {
     const { Session } = loadChdb();
