@@ -50,7 +50,7 @@ export const CONFIG_SPEC = {
     group_id: str('Kafka consumer group of the ingest processes; processes in one group share the partitions', 'fleetlake-ingest', 'FLEETLAKE_INGEST_GROUP'),
     batch_rows: int('messages that close a batch (one ClickHouse insert per batch)', 50_000, 1, 10_000_000, 'FLEETLAKE_INGEST_BATCH_ROWS'),
     batch_bytes: int('message bytes that close a batch', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024, 'FLEETLAKE_INGEST_BATCH_BYTES'),
-    batch_max_wait: duration('longest the first message of a batch waits for the batch to close', '1s', 'FLEETLAKE_INGEST_BATCH_MAX_WAIT'),
+    batch_max_wait: duration('longest the first message of a batch waits for the batch to close', '750ms', 'FLEETLAKE_INGEST_BATCH_MAX_WAIT'),
     max_in_flight: int('ClickHouse inserts running at once; beyond it partitions fill up and fetching pauses', 2, 1, 64, 'FLEETLAKE_INGEST_MAX_IN_FLIGHT'),
     max_past: duration('oldest accepted event time, counted back from now', '7y', 'FLEETLAKE_INGEST_MAX_PAST'),
     max_future: duration('newest accepted event time, counted forward from now', '5m', 'FLEETLAKE_INGEST_MAX_FUTURE'),

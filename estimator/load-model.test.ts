@@ -31,7 +31,7 @@ describe('load model: events, broker, ClickHouse rows and ingest sizing', () => 
   });
 
   it('sizes ingest processes and partitions from the measured per-process rate with headroom', () => {
-    const s = scenarioOf({ vehicles: 100_000, report_interval: '1s', headroom: '50%', partitions_per_process: 2 });
+    const s = scenarioOf({ vehicles: 100_000, report_interval: '1s', headroom: '50%', partitions_per_process: 2, batch_max_wait: '1s' });
     const load = computeLoad(s, calibration, 100_000);
     expect(load.ingest_capacity_needed).toBe(150_000);
     expect(load.ingest_processes).toBe(3);
