@@ -40,10 +40,10 @@ export interface InsertSpool {
 /**
  * Insert bodies for the embedded engine, through files. chdb/connection
  * appends a body to its statement as a JavaScript string, and the engine then
- * receives one statement of several megabytes: that path cost 1.2–1.8 µs of
- * CPU per position more than the same TabSeparated rows read by
- * `INSERT … FROM INFILE` (into fleet.positions as shipped, batches of 50 000,
- * four rounds; docs/ingest.md), about a fifth of the whole insert. The engine
+ * receives one statement of several megabytes: parsing it cost about twice
+ * the CPU of reading the same TabSeparated rows by `INSERT … FROM INFILE`
+ * (0.78–0.86 against 1.56 µs a position in bench:ingest's floor; the insert
+ * limit 8.6 % higher; docs/ingest.md). The engine
  * reads the file in this process, as clickhouse-local does, and the statement
  * keeps its SETTINGS (the deduplication token among them) after FROM INFILE.
  * Files live in a directory of this spool's own under `parent`
