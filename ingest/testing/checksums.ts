@@ -33,3 +33,22 @@ export async function duplicateRows(client: ClickHouseClient): Promise<number> {
   const [row] = await queryRows<{ n: string }>(client, `SELECT count() - uniqExact(vehicle_id, ts) AS n FROM ${TABLES.positions}`);
   return Number(row?.n ?? 0);
 }
+
+/**
+ * Vehicles whose position count in a presence rollup differs from fleet.positions': a batch ingest retried must
+ * be dropped by the rollups' views too (migration 0062). Each entry names the rollup table, the vehicle and both counts.
+ */
+export async function rollupMismatches(client: ClickHouseClient): Promise<string[]> {
+  const mismatches: string[] = [];
+  for (const table of [TABLES.presenceHourly, TABLES.presenceDaily]) {
+    const rows = await queryRows<{ vehicle_id: string; raw: string; rolled: string }>(
+      client,
+      `SELECT vehicle_id, raw, rolled
+       FROM (SELECT vehicle_id, count() AS raw FROM ${TABLES.positions} GROUP BY vehicle_id) AS r
+       FULL OUTER JOIN (SELECT vehicle_id, sum(positions) AS rolled FROM ${table} GROUP BY vehicle_id) AS u USING (vehicle_id)
+       WHERE raw != rolled`,
+    );
+    mismatches.push(...rows.map((r) => `${table} ${r.vehicle_id}: ${r.raw} positions, ${r.rolled} in the rollup`));
+  }
+  return mismatches;
+}
