@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import h3 from 'h3-js';
+import { insertSpoolDir } from './chdb-insert-spool.ts';
 import { openClickHouse, queryRows } from './clickhouse.ts';
 import { loadConfig } from './config.ts';
 import { isFleetlakeError } from './errors.ts';
@@ -66,14 +67,15 @@ describe('embedded ClickHouse', () => {
       const refused = await insert('c', '4\tfour\textra\n').catch((e: unknown) => e);
       expect(refused).toMatchObject({ type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', message: expect.stringMatching(/^Cannot parse input/) });
       // Every body's file is gone once its insert is done, refused or not.
-      expect(readdirSync(join(dataDir, 'fleetlake-inserts')).flatMap((d) => readdirSync(join(dataDir, 'fleetlake-inserts', d)))).toEqual([]);
+      const spool = insertSpoolDir(dataDir);
+      expect(readdirSync(spool).flatMap((d) => readdirSync(join(spool, d)))).toEqual([]);
     } finally {
       await ch.close();
     }
     // What a killed owner left is cleared by the next one to open the lake.
-    writeFileSync(join(dataDir, 'fleetlake-inserts', 'left-by-a-killed-owner'), 'x');
+    writeFileSync(join(insertSpoolDir(dataDir), 'left-by-a-killed-owner'), 'x');
     const next = openClickHouse(loadConfig({ env: { FLEETLAKE_DATA_DIR: dataDir } }));
-    expect(existsSync(join(dataDir, 'fleetlake-inserts'))).toBe(false);
+    expect(existsSync(insertSpoolDir(dataDir))).toBe(false);
     await next.close();
   });
 
